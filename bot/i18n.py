@@ -1,0 +1,199 @@
+"""Every user-facing text, in Spanish and English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+Lang = str  # "es" | "en"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # priorities
+    "priority.blocker": {"es": "Bloqueadores", "en": "Blockers"},
+    "priority.high": {"es": "Alta prioridad", "en": "High priority"},
+    "priority.normal": {"es": "Prioridad normal", "en": "Normal priority"},
+    # dates
+    "due.today": {"es": "vence hoy", "en": "due today"},
+    "due.tomorrow": {"es": "vence mañana", "en": "due tomorrow"},
+    "due.in_days": {"es": "vence en {days} días ({date})", "en": "due in {days} days ({date})"},
+    "due.overdue_one": {"es": "1 día de retraso", "en": "1 day overdue"},
+    "due.overdue": {"es": "{days} días de retraso", "en": "{days} days overdue"},
+    "due.milestone": {"es": "antes de {milestone}", "en": "before {milestone}"},
+    "due.none": {"es": "sin fecha", "en": "no due date"},
+    # checklist
+    "mine.title": {"es": "Tus entregables", "en": "Your deliverables"},
+    "mine.intro": {
+        "es": "Hola <@{user}>: tienes *{count}* entregables abiertos.",
+        "en": "Hi <@{user}>, you have *{count}* open deliverables.",
+    },
+    "mine.nothing": {
+        "es": "No tienes entregables abiertos. :tada:",
+        "en": "You have no open deliverables. :tada:",
+    },
+    "mine.unassigned": {
+        "es": "No tienes ningún rol asignado, así que no hay entregables tuyos. Un admin puede asignarte "
+        "con `/deliverables assign ROL @tú` (roles: {roles}).",
+        "en": "You have no role assigned, so no deliverables are yours yet. An admin can assign you with "
+        "`/deliverables assign ROLE @you` (roles: {roles}).",
+    },
+    "mine.role_title": {"es": "Entregables de {role}", "en": "Deliverables of {role}"},
+    "mine.page": {"es": "Página {page} de {pages}", "en": "Page {page} of {pages}"},
+    "mine.more": {"es": "Ver más", "en": "Show more"},
+    "today.title": {"es": "Para hoy ({role})", "en": "For today ({role})"},
+    "evidence.label": {"es": "Entregar", "en": "Evidence"},
+    "evidence.pending": {"es": "pendiente", "en": "pending"},
+    "evidence.in": {"es": "entregada ({count})", "en": "handed in ({count})"},
+    "evidence.button": {"es": "Añadir evidencia", "en": "Add evidence"},
+    "deliverable.done": {"es": "Hecho", "en": "Done"},
+    "deliverable.owners": {"es": "Responsables", "en": "Owners"},
+    "deliverable.items_done": {"es": "{done}/{total} hechos", "en": "{done}/{total} done"},
+    "plan.none": {
+        "es": "Todavía no hay ningún documento de entregables cargado. Un admin puede cargarlo con "
+        "`/deliverables import`.",
+        "en": "No deliverables document has been loaded yet. An admin can load one with `/deliverables import`.",
+    },
+    # status and blockers
+    "status.title": {"es": "Progreso del plan", "en": "Plan progress"},
+    "status.by_section": {"es": "Por sección", "en": "By section"},
+    "status.by_owner": {"es": "Por responsable", "en": "By owner"},
+    "blockers.title": {"es": "Bloqueadores abiertos", "en": "Open blockers"},
+    "blockers.none": {
+        "es": "No hay bloqueadores abiertos. :white_check_mark:",
+        "en": "No open blockers. :white_check_mark:",
+    },
+    "role.unknown": {
+        "es": "No conozco el rol «{role}». Roles del documento: {roles}.",
+        "en": "I don't know the role “{role}”. Roles in the document: {roles}.",
+    },
+    # digest
+    "digest.title": {"es": "Resumen de bloqueadores", "en": "Blockers digest"},
+    "digest.overdue": {"es": "Atrasados", "en": "Overdue"},
+    "digest.progress": {"es": "Progreso por sección", "en": "Progress by section"},
+    "digest.changes": {"es": "Cambios desde el último resumen", "en": "Changes since the last digest"},
+    "digest.no_changes": {
+        "es": "Sin cambios desde el último resumen.",
+        "en": "No changes since the last digest.",
+    },
+    "digest.ticked": {"es": "{count} ítems marcados", "en": "{count} items ticked"},
+    "digest.evidence": {"es": "{count} evidencias entregadas", "en": "{count} pieces of evidence handed in"},
+    "digest.new_overdue": {"es": "nuevos atrasados: {titles}", "en": "newly overdue: {titles}"},
+    "digest.done": {"es": "completados: {titles}", "en": "completed: {titles}"},
+    "digest.details": {"es": "Detalle en el hilo :thread:", "en": "Details in the thread :thread:"},
+    "digest.escalated": {
+        "es": ":rotating_light: {mentions}: este bloqueador lleva {days} días hábiles de retraso.",
+        "en": ":rotating_light: {mentions}: this blocker is {days} working days overdue.",
+    },
+    "digest.nobody": {"es": "(sin personas asignadas)", "en": "(nobody assigned)"},
+    "digest.summary": {
+        "es": "{blockers} bloqueadores abiertos · {overdue} atrasados · {done}/{total} entregables hechos",
+        "en": "{blockers} open blockers · {overdue} overdue · {done}/{total} deliverables done",
+    },
+    # reminders
+    "reminder.intro": {
+        "es": "Buenos días <@{user}> :wave: Esto es lo que tienes pendiente hoy.",
+        "en": "Good morning <@{user}> :wave: Here is what is open for you today.",
+    },
+    "reminder.escalated": {
+        "es": ":rotating_light: Tienes bloqueadores con más de {days} días hábiles de retraso; se mencionan en el resumen del canal.",
+        "en": ":rotating_light: You have blockers more than {days} working days overdue; the channel digest mentions you.",
+    },
+    "reminder.skip_today": {"es": "Saltar hoy", "en": "Skip today"},
+    "reminder.tomorrow": {"es": "Recuérdame mañana", "en": "Remind me tomorrow"},
+    "reminder.pause": {"es": "Pausar hasta…", "en": "Pause until…"},
+    "reminder.time": {"es": "Mi hora de aviso", "en": "My reminder time"},
+    # import
+    "import.header": {
+        "es": "Versión {version}: {added} nuevos, {changed} cambiados, {archived} archivados, {unchanged} sin cambios.",
+        "en": "Version {version}: {added} added, {changed} changed, {archived} archived, {unchanged} unchanged.",
+    },
+    "import.added": {"es": "+ nuevo:", "en": "+ added:"},
+    "import.changed": {"es": "~ cambiado:", "en": "~ changed:"},
+    "import.archived": {"es": "- archivado:", "en": "- archived:"},
+    "import.more": {"es": "… y {count} más", "en": "… and {count} more"},
+    # ticks and permissions
+    "tick.not_owner": {
+        "es": "Solo los responsables de «{title}» ({owners}) o un admin pueden marcar sus ítems. No he cambiado nada.",
+        "en": "Only the owners of “{title}” ({owners}) or an admin can tick its items. Nothing was changed.",
+    },
+    "tick.gone": {
+        "es": "Ese ítem ya no está en el plan (el documento cambió). Vuelve a abrir tu lista con `/deliverables`.",
+        "en": "That item is no longer in the plan (the document changed). Open your list again with `/deliverables`.",
+    },
+    "admin.only": {
+        "es": "Solo los admins pueden usar `{command}`.",
+        "en": "Only admins can use `{command}`.",
+    },
+    "assign.done": {"es": "{users} ahora tienen el rol {role}.", "en": "{users} now have the role {role}."},
+    "assign.usage": {
+        "es": "Uso: `/deliverables assign ROL @persona…`",
+        "en": "Usage: `/deliverables assign ROLE @person…`",
+    },
+    "error.generic": {
+        "es": "Algo salió mal y no he podido terminar. No se ha perdido nada; prueba de nuevo en un momento.",
+        "en": "Something went wrong and I could not finish. Nothing was lost; please try again in a moment.",
+    },
+    "help.title": {"es": "Cómo usar /deliverables", "en": "How to use /deliverables"},
+    "help.unknown": {
+        "es": "No conozco «{word}». Esto es lo que sé hacer:",
+        "en": "I don't know “{word}”. Here is what I can do:",
+    },
+    "help.body": {
+        "es": "• `/deliverables` o `/deliverables mine`: tus entregables abiertos, con casillas y evidencias\n"
+        "• `/deliverables status`: progreso por sección y por responsable\n"
+        "• `/deliverables blockers`: bloqueadores abiertos, con responsables y retraso\n"
+        "• `/deliverables role ROL`: los entregables de un rol\n"
+        "• `/deliverables evidence N [ENLACE o TEXTO]`: entregar evidencia del entregable N\n"
+        "• `/deliverables assign ROL @persona…` (admins): asignar un rol\n"
+        "• `/deliverables import` (admins): cargar una nueva versión del documento\n"
+        "• `/deliverables digest` (admins): publicar el resumen de bloqueadores ahora\n"
+        "• `/deliverables help`: esta ayuda",
+        "en": "• `/deliverables` or `/deliverables mine`: your open deliverables, with checkboxes and evidence\n"
+        "• `/deliverables status`: progress per section and per owner\n"
+        "• `/deliverables blockers`: open blockers, with owners and how overdue\n"
+        "• `/deliverables role ROLE`: one role's deliverables\n"
+        "• `/deliverables evidence N [LINK or TEXT]`: hand in evidence for deliverable N\n"
+        "• `/deliverables assign ROLE @person…` (admins): assign a role\n"
+        "• `/deliverables import` (admins): load a new version of the document\n"
+        "• `/deliverables digest` (admins): post the blockers digest now\n"
+        "• `/deliverables help`: this help",
+    },
+}
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    """The text for `key` in `lang` (English when a language is missing), filled in."""
+    entry = MESSAGES[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
+
+
+def language_of(locale: str | None) -> str | None:
+    """`es-ES` -> `es`; None for a language we do not speak."""
+    if not locale:
+        return None
+    code = locale.replace("_", "-").split("-")[0].lower()
+    return code if code in ("es", "en") else None
+
+
+def choose_language(*, person_language: str | None, setting: str, plan_language: str | None) -> str:
+    """A person's own language, else the configured one, else the document's."""
+    if person_language in ("es", "en"):
+        return person_language
+    if setting in ("es", "en"):
+        return setting
+    return plan_language if plan_language in ("es", "en") else "en"
+
+
+def due_text(due: date | None, today: date, lang: Lang, milestone: str | None = None) -> str:
+    """`vence mañana`, `3 días de retraso`, `antes de Canary`."""
+    if due is None:
+        return t("due.milestone", lang, milestone=milestone) if milestone else t("due.none", lang)
+    days = (due - today).days
+    if days == 0:
+        return t("due.today", lang)
+    if days == 1:
+        return t("due.tomorrow", lang)
+    if days > 1:
+        return t("due.in_days", lang, days=days, date=due.isoformat())
+    if days == -1:
+        return t("due.overdue_one", lang)
+    return t("due.overdue", lang, days=-days)

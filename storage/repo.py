@@ -1,0 +1,358 @@
+"""Queries: small keyword-only functions that take the session."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    AuditEntry,
+    ChecklistItem,
+    Deliverable,
+    DeliverableOwner,
+    Evidence,
+    Person,
+    Plan,
+    RoleMember,
+    Section,
+    utcnow,
+)
+
+
+def role_key(role: str) -> str:
+    """Normalise a role name for matching: `Dev  Lead`, `dev lead` and `@dev-lead` are one role."""
+    cleaned = role.strip().lstrip("@").replace("-", " ").replace("_", " ")
+    return " ".join(cleaned.casefold().split())
+
+
+# --- plans -----------------------------------------------------------------------------------------
+
+
+def active_plan(*, session: Session, team_id: str) -> Plan | None:
+    """The team's current plan, if a document was imported."""
+    return session.exec(
+        select(Plan).where(Plan.team_id == team_id, col(Plan.active).is_(True)).order_by(col(Plan.id).desc())
+    ).first()
+
+
+def sections_of(*, session: Session, plan_id: int) -> list[Section]:
+    return list(
+        session.exec(select(Section).where(Section.plan_id == plan_id).order_by(col(Section.position)))
+    )
+
+
+# --- the read model used by every view -----------------------------------------------------------
+
+
+@dataclass
+class DeliverableView:
+    """A deliverable with everything shown next to it, loaded in a fixed number of queries."""
+
+    deliverable: Deliverable
+    section: Section | None
+    owners: list[DeliverableOwner] = field(default_factory=list)
+    items: list[ChecklistItem] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        assert self.deliverable.id is not None
+        return self.deliverable.id
+
+    @property
+    def role_names(self) -> list[str]:
+        return [owner.role for owner in self.owners]
+
+    @property
+    def open_items(self) -> list[ChecklistItem]:
+        return [item for item in self.items if not item.done]
+
+    @property
+    def live_evidence(self) -> list[Evidence]:
+        return [piece for piece in self.evidence if piece.withdrawn_at is None]
+
+    @property
+    def evidence_in(self) -> bool:
+        return self.deliverable.evidence_done or bool(self.live_evidence)
+
+    @property
+    def is_done(self) -> bool:
+        return self.deliverable.status == "done"
+
+
+def load_views(
+    *, session: Session, plan_id: int, deliverable_ids: Iterable[int] | None = None, open_only: bool = True
+) -> list[DeliverableView]:
+    """Deliverables of a plan in document order with sections, owners, items and evidence."""
+    query = select(Deliverable).where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
+    if open_only:
+        query = query.where(Deliverable.status == "open")
+    ids: list[int] | None = None
+    if deliverable_ids is not None:
+        ids = list(deliverable_ids)
+        if not ids:
+            return []
+        query = query.where(col(Deliverable.id).in_(ids))
+    deliverables = list(session.exec(query.order_by(col(Deliverable.position))))
+    if not deliverables:
+        return []
+    wanted = [d.id for d in deliverables]
+    sections = {s.id: s for s in sections_of(session=session, plan_id=plan_id)}
+    owners: dict[int, list[DeliverableOwner]] = defaultdict(list)
+    items: dict[int, list[ChecklistItem]] = defaultdict(list)
+    evidence: dict[int, list[Evidence]] = defaultdict(list)
+    for chunk in _chunks(wanted, 900):
+        for owner in session.exec(
+            select(DeliverableOwner)
+            .where(col(DeliverableOwner.deliverable_id).in_(chunk))
+            .order_by(col(DeliverableOwner.position))
+        ):
+            owners[owner.deliverable_id].append(owner)
+        for item in session.exec(
+            select(ChecklistItem)
+            .where(col(ChecklistItem.deliverable_id).in_(chunk), col(ChecklistItem.archived).is_(False))
+            .order_by(col(ChecklistItem.position))
+        ):
+            assert item.deliverable_id is not None
+            items[item.deliverable_id].append(item)
+        for piece in session.exec(
+            select(Evidence).where(col(Evidence.deliverable_id).in_(chunk)).order_by(col(Evidence.id))
+        ):
+            evidence[piece.deliverable_id].append(piece)
+    return [
+        DeliverableView(
+            deliverable=d,
+            section=sections.get(d.section_id),
+            owners=owners[d.id or 0],
+            items=items[d.id or 0],
+            evidence=evidence[d.id or 0],
+        )
+        for d in deliverables
+    ]
+
+
+def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def deliverable_ids_for_roles(*, session: Session, plan_id: int, role_keys: Iterable[str]) -> list[int]:
+    """Open deliverables owned by any of these roles."""
+    keys = list(set(role_keys))
+    if not keys:
+        return []
+    rows = session.exec(
+        select(DeliverableOwner.deliverable_id)
+        .join(Deliverable, col(Deliverable.id) == DeliverableOwner.deliverable_id)
+        .where(
+            Deliverable.plan_id == plan_id,
+            col(Deliverable.archived).is_(False),
+            col(DeliverableOwner.role_key).in_(keys),
+        )
+        .distinct()
+    )
+    return list(rows)
+
+
+def today_items(
+    *, session: Session, plan_id: int, role_keys: Iterable[str] | None = None
+) -> list[ChecklistItem]:
+    """The per-role lists for today, optionally only these roles'."""
+    query = select(ChecklistItem).where(
+        ChecklistItem.plan_id == plan_id,
+        col(ChecklistItem.deliverable_id).is_(None),
+        col(ChecklistItem.archived).is_(False),
+    )
+    if role_keys is not None:
+        keys = list(role_keys)
+        if not keys:
+            return []
+        query = query.where(col(ChecklistItem.today_role_key).in_(keys))
+    return list(session.exec(query.order_by(col(ChecklistItem.position))))
+
+
+def plan_roles(*, session: Session, plan_id: int) -> dict[str, str]:
+    """Every role of a plan: key -> name as written."""
+    roles: dict[str, str] = {}
+    for key, name in session.exec(
+        select(DeliverableOwner.role_key, DeliverableOwner.role)
+        .join(Deliverable, col(Deliverable.id) == DeliverableOwner.deliverable_id)
+        .where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
+        .order_by(col(Deliverable.position), col(DeliverableOwner.position))
+    ):
+        roles.setdefault(key, name)
+    for item in today_items(session=session, plan_id=plan_id):
+        if item.today_role_key and item.today_role:
+            roles.setdefault(item.today_role_key, item.today_role)
+    return roles
+
+
+# --- people and roles -----------------------------------------------------------------------------
+
+
+def roles_of_user(*, session: Session, team_id: str, user_id: str) -> list[str]:
+    """Role keys this person plays."""
+    return list(
+        session.exec(
+            select(RoleMember.role_key).where(RoleMember.team_id == team_id, RoleMember.user_id == user_id)
+        )
+    )
+
+
+def members_by_role(*, session: Session, team_id: str) -> dict[str, list[str]]:
+    """Role key -> user ids, in the order they were assigned."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for member in session.exec(
+        select(RoleMember).where(RoleMember.team_id == team_id).order_by(col(RoleMember.id))
+    ):
+        members[member.role_key].append(member.user_id)
+    return dict(members)
+
+
+def assign_role(
+    *, session: Session, team_id: str, role: str, user_ids: Sequence[str], actor: str, source: str = "manual"
+) -> list[str]:
+    """Give a role to people; returns the user ids that were not in it yet."""
+    key = role_key(role)
+    existing = set(
+        session.exec(
+            select(RoleMember.user_id).where(RoleMember.team_id == team_id, RoleMember.role_key == key)
+        )
+    )
+    added = [uid for uid in dict.fromkeys(user_ids) if uid not in existing]
+    for uid in added:
+        session.add(
+            RoleMember(
+                team_id=team_id, role_key=key, role=role.strip().lstrip("@"), user_id=uid, source=source
+            )
+        )
+    if added:
+        audit(
+            session=session,
+            team_id=team_id,
+            actor=actor,
+            action="role.assign",
+            target_type="role",
+            source="cli" if actor == "cli" else "slack",
+            detail={"role": role, "users": added},
+        )
+    return added
+
+
+def unassign_role(*, session: Session, team_id: str, role: str, user_id: str, actor: str) -> bool:
+    """Take a role away from one person."""
+    member = session.exec(
+        select(RoleMember).where(
+            RoleMember.team_id == team_id,
+            RoleMember.role_key == role_key(role),
+            RoleMember.user_id == user_id,
+        )
+    ).first()
+    if member is None:
+        return False
+    session.delete(member)
+    audit(
+        session=session,
+        team_id=team_id,
+        actor=actor,
+        action="role.unassign",
+        target_type="role",
+        detail={"role": role, "user": user_id},
+    )
+    return True
+
+
+def person(*, session: Session, team_id: str, user_id: str) -> Person | None:
+    return session.get(Person, (team_id, user_id))
+
+
+def people(*, session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Person]:
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    found = session.exec(select(Person).where(Person.team_id == team_id, col(Person.user_id).in_(ids)))
+    return {p.user_id: p for p in found}
+
+
+def upsert_person(*, session: Session, team_id: str, user_id: str, **fields: Any) -> Person:
+    """Create or update what we know of a person."""
+    found = person(session=session, team_id=team_id, user_id=user_id) or Person(
+        team_id=team_id, user_id=user_id
+    )
+    for name, value in fields.items():
+        setattr(found, name, value)
+    session.add(found)
+    return found
+
+
+# --- audit ------------------------------------------------------------------------------------------
+
+
+def audit(
+    *,
+    session: Session,
+    team_id: str,
+    actor: str,
+    action: str,
+    target_type: str,
+    target_id: int | None = None,
+    source: str = "cli",
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Record a change."""
+    entry = AuditEntry(
+        team_id=team_id,
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        source=source,
+        detail=detail or {},
+        at=at or utcnow(),
+    )
+    session.add(entry)
+    return entry
+
+
+def audit_entries(*, session: Session, team_id: str, action: str | None = None) -> list[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.team_id == team_id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return list(session.exec(query.order_by(col(AuditEntry.id))))
+
+
+def progress_by_section(*, session: Session, plan_id: int) -> list[tuple[Section, int, int]]:
+    """(section, done deliverables, all deliverables) for every section that has deliverables."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for section_id, status, total in session.exec(
+        select(Deliverable.section_id, Deliverable.status, func.count())
+        .where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
+        .group_by(col(Deliverable.section_id), col(Deliverable.status))
+    ):
+        if section_id is None:
+            continue
+        counts[section_id][1] += total
+        if status == "done":
+            counts[section_id][0] += total
+    return [
+        (section, counts[section.id][0], counts[section.id][1])
+        for section in sections_of(session=session, plan_id=plan_id)
+        if section.id in counts and section.kind == "deliverables"
+    ]
+
+
+def today_local(now: datetime, tz: str | None) -> date:
+    """The date it is for someone in `tz` at `now`."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        return now.astimezone(ZoneInfo(tz or "UTC")).date()
+    except Exception:  # an unknown Slack timezone name must not break a view
+        return now.date()
