@@ -75,9 +75,7 @@ def _norm(text: str) -> str:
 
 def label(deliverable: PlanDeliverable | Deliverable) -> str:
     """`#8 Worker/Queue para Imágenes` or the title alone."""
-    return (
-        f"#{deliverable.number} {deliverable.title}" if deliverable.number is not None else deliverable.title
-    )
+    return f"#{deliverable.number} {deliverable.title}" if deliverable.number is not None else deliverable.title
 
 
 T = TypeVar("T")
@@ -227,9 +225,7 @@ def _sync_sections(session: Session, plan_id: int, plan: Plan) -> dict[str, Sect
     existing = {s.title: s for s in repo.sections_of(session=session, plan_id=plan_id)}
     result: dict[str, Section] = {}
     for position, wanted in enumerate(plan.sections):
-        section = existing.pop(wanted.title, None) or Section(
-            plan_id=plan_id, position=position, title=wanted.title
-        )
+        section = existing.pop(wanted.title, None) or Section(plan_id=plan_id, position=position, title=wanted.title)
         section.position, section.priority, section.deadline = position, wanted.priority, wanted.deadline
         section.due, section.milestone, section.kind, section.heading = (
             wanted.due,
@@ -246,9 +242,7 @@ def _sync_sections(session: Session, plan_id: int, plan: Plan) -> dict[str, Sect
     return result
 
 
-def _deliverable_fields(
-    wanted: PlanDeliverable, position: int, sections: dict[str, Section]
-) -> dict[str, Any]:
+def _deliverable_fields(wanted: PlanDeliverable, position: int, sections: dict[str, Section]) -> dict[str, Any]:
     section = sections.get(wanted.section)
     return {
         "section_id": section.id if section else None,
@@ -302,9 +296,7 @@ def _add_owners(session: Session, deliverable_id: int, owners: Sequence[str]) ->
         key = repo.role_key(role)
         if key and key not in seen:
             seen.add(key)
-            session.add(
-                DeliverableOwner(deliverable_id=deliverable_id, role_key=key, role=role, position=position)
-            )
+            session.add(DeliverableOwner(deliverable_id=deliverable_id, role_key=key, role=role, position=position))
 
 
 def _sync_items(
@@ -383,9 +375,7 @@ def _insert_deliverables(
             }
         )
     ids = list(
-        session.scalars(
-            insert(Deliverable).returning(col(Deliverable.id), sort_by_parameter_order=True), values
-        )
+        session.scalars(insert(Deliverable).returning(col(Deliverable.id), sort_by_parameter_order=True), values)
     )
     owners, items = [], []
     for new_id, (_, wanted) in zip(ids, new_rows, strict=True):
@@ -394,9 +384,7 @@ def _insert_deliverables(
             key = repo.role_key(role)
             if key and key not in seen:
                 seen.add(key)
-                owners.append(
-                    {"deliverable_id": new_id, "role_key": key, "role": role.strip(), "position": position}
-                )
+                owners.append({"deliverable_id": new_id, "role_key": key, "role": role.strip(), "position": position})
         for position, item in enumerate(wanted.items):
             items.append(_new_item(plan_id, item, position, new_id, None).model_dump(exclude={"id"}))
     if owners:

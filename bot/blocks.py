@@ -1,0 +1,389 @@
+"""Plan views -> Block Kit. Pure: no Slack calls, no database.
+
+Limits (Slack's): 50 blocks in a message, 100 in a modal or Home tab, 10 options in a checkboxes
+element, 25 elements in an actions block, 75 characters in an option, 3,000 in a section, 150 in a
+header. Every builder here stays inside them, paging or trimming rather than failing.
+
+Each checkboxes element carries, in its action_id, which of its options were ticked when it was
+drawn (`tick:<deliverable>:<chunk>:<mask>`). A click is then compared with that, not with the
+database, so two people ticking different items of one deliverable at once both stick, and a
+repeated request changes nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.i18n import due_text, t
+from bot.plan import PRIORITY_ORDER
+from storage.models import ChecklistItem
+from storage.repo import DeliverableView
+
+Block = dict[str, Any]
+
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+CHECKBOX_OPTIONS = 10
+ACTIONS_ELEMENTS = 25
+OPTION_TEXT = 75
+SECTION_TEXT = 3000
+HEADER_TEXT = 150
+
+PRIORITY_EMOJI = {"blocker": "🔴", "high": "🟡", "normal": "🟢"}
+
+
+@dataclass
+class Ctx:
+    """What every builder needs to know about the reader."""
+
+    lang: str
+    today: date
+    user_id: str | None = None
+    evidence_label: str | None = None  # the document's own word ("Entregar"); None: the reader's language
+
+
+@dataclass
+class Page:
+    """One page of a paged list of blocks."""
+
+    blocks: list[Block]
+    page: int
+    pages: int
+    text: str = ""  # notification / fallback text
+
+
+@dataclass
+class Unit:
+    """Blocks that must stay together on one page (a deliverable, a header with its first deliverable)."""
+
+    blocks: list[Block] = field(default_factory=list)
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut `text` to `limit` characters, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def md(text: str) -> str:
+    """The document's markdown in Slack's mrkdwn: `**bold**` -> `*bold*`."""
+    return text.replace("**", "*")
+
+
+def escape(text: str) -> str:
+    """Escape what Slack reads as markup in user-supplied text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_TEXT), "emoji": True}}
+
+
+def section(text: str, **extra: Any) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT)}, **extra}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_TEXT)}]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, 75), "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """`▓▓▓▓░░░░░░ 40% (2/5)`."""
+    share = done / total if total else 0.0
+    filled = round(share * width)
+    return f"`{'▓' * filled}{'░' * (width - filled)}` {round(share * 100)}% ({done}/{total})"
+
+
+# --- checklists ---------------------------------------------------------------------------------------
+
+
+def _option(item: ChecklistItem) -> dict[str, Any]:
+    text = ("    " * item.depth) + md(escape(item.text))
+    option: dict[str, Any] = {"text": {"type": "mrkdwn", "text": clip(text, OPTION_TEXT)}, "value": str(item.id)}
+    if len(text) > OPTION_TEXT:
+        option["description"] = {"type": "plain_text", "text": clip("…" + item.text[OPTION_TEXT - 1 :], OPTION_TEXT)}
+    return option
+
+
+def checkbox_elements(prefix: str, items: Sequence[ChecklistItem]) -> list[dict[str, Any]]:
+    """Checkboxes elements of at most 10 options, each remembering its ticked options in its action_id."""
+    elements = []
+    for chunk_index, start in enumerate(range(0, len(items), CHECKBOX_OPTIONS)):
+        chunk = items[start : start + CHECKBOX_OPTIONS]
+        options = [_option(item) for item in chunk]
+        mask = sum(1 << i for i, item in enumerate(chunk) if item.done)
+        element: dict[str, Any] = {
+            "type": "checkboxes",
+            "action_id": f"{prefix}:{chunk_index}:{mask}",
+            "options": options,
+        }
+        initial = [option for option, item in zip(options, chunk, strict=True) if item.done]
+        if initial:
+            element["initial_options"] = initial
+        elements.append(element)
+    return elements
+
+
+def parse_tick_action_id(action_id: str) -> tuple[str, int, int] | None:
+    """`tick:12:0:5` -> ("12", 0, 5); `today:sre:1:0` -> ("sre", 1, 0)."""
+    parts = action_id.split(":")
+    if len(parts) != 4 or parts[0] not in ("tick", "today"):
+        return None
+    try:
+        return parts[1], int(parts[2]), int(parts[3])
+    except ValueError:
+        return None
+
+
+def evidence_lines(view: DeliverableView, ctx: Ctx) -> str:
+    """The evidence requirement, its state, and what was handed in."""
+    d = view.deliverable
+    label = ctx.evidence_label or t("evidence.label", ctx.lang)
+    pieces = view.live_evidence
+    state = t("evidence.in", ctx.lang, count=len(pieces)) if view.evidence_in else t("evidence.pending", ctx.lang)
+    mark = ":white_check_mark:" if view.evidence_in else ":hourglass_flowing_sand:"
+    lines = []
+    if d.evidence_requirement:
+        lines.append(f":paperclip: *{label}:* {md(escape(d.evidence_requirement))} — {mark} {state}")
+    for piece in pieces[-5:]:
+        lines.append("    • " + evidence_summary(piece))
+    return "\n".join(lines)
+
+
+def evidence_summary(piece: Any) -> str:
+    """One line for a piece of evidence: a link, a file or the start of a text."""
+    who = f"<@{piece.user_id}>"
+    when = piece.created_at.date().isoformat() if piece.created_at else ""
+    if piece.kind == "file":
+        target = (
+            f"<{piece.permalink}|{escape(piece.file_name or piece.file_id or 'file')}>"
+            if piece.permalink
+            else escape(piece.file_name or "")
+        )
+    elif piece.kind == "link" and piece.url:
+        target = f"<{piece.url}|{escape(clip(piece.url, 80))}>"
+    else:
+        target = "“" + escape(clip((piece.text or "").replace("\n", " "), 120)) + "”"
+    return f"{target} — {who}, {when}"
+
+
+def deliverable_unit(view: DeliverableView, ctx: Ctx, *, interactive: bool = True, show_notes: bool = True) -> Unit:
+    """A deliverable: title, due, owners, evidence; then its checkboxes and the evidence button."""
+    d = view.deliverable
+    number = f"#{d.number} · " if d.number is not None else ""
+    ref = f" _({escape(d.ref)})_" if d.ref else ""
+    section_row = view.section
+    if view.is_done:
+        when = f"✅ {t('deliverable.done', ctx.lang)}"
+    else:
+        due = due_text(d.due, ctx.today, ctx.lang, section_row.milestone if section_row else None)
+        overdue = d.due is not None and d.due < ctx.today
+        when = (":warning: " if overdue else ":calendar: ") + due
+    done = sum(1 for item in view.items if item.done)
+    lines = [f"*{number}{md(escape(d.title))}*{ref}  ·  {when}"]
+    meta = ", ".join(view.role_names)
+    if view.items:
+        meta += ("  ·  " if meta else "") + t("deliverable.items_done", ctx.lang, done=done, total=len(view.items))
+    if meta:
+        lines.append(f"_{meta}_")
+    evidence = evidence_lines(view, ctx)
+    if evidence:
+        lines.append(evidence)
+    if show_notes and d.notes:
+        note = "\n".join(md(n) for n in d.notes)
+        lines.append(clip(note, 600))
+    unit = Unit([section("\n".join(lines), block_id=f"d:{view.id}")])
+    if not interactive or view.is_done:
+        return unit
+    elements: list[dict[str, Any]] = checkbox_elements(f"tick:{view.id}", view.items)
+    if d.evidence_requirement or not view.items:
+        elements.append(button(t("evidence.button", ctx.lang), f"evidence:open:{view.id}", str(view.id)))
+    for start in range(0, len(elements), ACTIONS_ELEMENTS):
+        unit.blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"a:{view.id}:{start}",
+                "elements": elements[start : start + ACTIONS_ELEMENTS],
+            }
+        )
+    return unit
+
+
+def today_units(lists: dict[str, list[ChecklistItem]], ctx: Ctx, *, interactive: bool = True) -> list[Unit]:
+    """The per-role lists for today: a title and checkboxes."""
+    units = []
+    for role, items in lists.items():
+        if not items:
+            continue
+        key = items[0].today_role_key or role
+        title = section(f"*:clipboard: {t('today.title', ctx.lang, role=escape(role))}*", block_id=f"today:{key}")
+        if interactive:
+            elements = checkbox_elements(f"today:{key.replace(':', ' ')}", items)
+            unit = Unit([title])
+            for start in range(0, len(elements), ACTIONS_ELEMENTS):
+                unit.blocks.append(
+                    {
+                        "type": "actions",
+                        "block_id": f"ta:{key}:{start}",
+                        "elements": elements[start : start + ACTIONS_ELEMENTS],
+                    }
+                )
+        else:
+            marks = "\n".join(f"{'☑' if i.done else '☐'} {md(escape(i.text))}" for i in items)
+            unit = Unit([section(f"*:clipboard: {t('today.title', ctx.lang, role=escape(role))}*\n{marks}")])
+        units.append(unit)
+    return units
+
+
+def grouped_units(views: Sequence[DeliverableView], ctx: Ctx, *, interactive: bool = True) -> list[Unit]:
+    """Deliverables grouped by priority, blockers first; each group's header sticks to its first entry."""
+    ordered = sorted(views, key=lambda v: (PRIORITY_ORDER.get(v.deliverable.priority, 9), v.deliverable.position))
+    units: list[Unit] = []
+    current = None
+    for view in ordered:
+        unit = deliverable_unit(view, ctx, interactive=interactive)
+        if view.deliverable.priority != current:
+            current = view.deliverable.priority
+            title = f"{PRIORITY_EMOJI.get(current, '⚪')} {t('priority.' + current, ctx.lang)}"
+            unit.blocks = [header(title), *unit.blocks]
+        units.append(unit)
+    return units
+
+
+def paginate(
+    units: Sequence[Unit],
+    *,
+    page: int,
+    max_blocks: int,
+    head: Sequence[Block] = (),
+    more_action: str = "mine:page",
+    more_value: str = "",
+    ctx: Ctx,
+) -> Page:
+    """Put units on pages of at most `max_blocks`, with the head on each page and a "more" button when needed."""
+    room = max_blocks - len(head) - 2  # a context line and a "more" button
+    pages: list[list[Block]] = [[]]
+    for unit in units:
+        blocks = unit.blocks[: max(room, 1)]
+        if pages[-1] and len(pages[-1]) + len(blocks) > room:
+            pages.append([])
+        pages[-1].extend(blocks)
+    total = len(pages)
+    page = min(max(page, 1), total)
+    blocks = [*head, *pages[page - 1]]
+    if total > 1:
+        blocks.append(context(t("mine.page", ctx.lang, page=page, pages=total)))
+        target = page + 1 if page < total else 1
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "pager",
+                "elements": [
+                    button(f"{t('mine.more', ctx.lang)} ({target}/{total})", more_action, f"{more_value}|{target}")
+                ],
+            }
+        )
+    return Page(blocks=blocks, page=page, pages=total)
+
+
+def checklist_page(
+    views: Sequence[DeliverableView],
+    today: dict[str, list[ChecklistItem]],
+    ctx: Ctx,
+    *,
+    intro: str,
+    page: int = 1,
+    max_blocks: int = MESSAGE_BLOCKS,
+    more_action: str = "mine:page",
+    more_value: str = "",
+    extra_head: Sequence[Block] = (),
+    interactive: bool = True,
+) -> Page:
+    """The checklist a person sees in `mine`, their DM and the Home tab."""
+    units = today_units(today, ctx, interactive=interactive) + grouped_units(views, ctx, interactive=interactive)
+    head = [section(intro), *extra_head]
+    result = paginate(
+        units, page=page, max_blocks=max_blocks, head=head, more_action=more_action, more_value=more_value, ctx=ctx
+    )
+    result.text = intro
+    return result
+
+
+# --- status, blockers, digest ---------------------------------------------------------------------------
+
+
+def status_blocks(
+    sections: Sequence[tuple[str, int, int]], owners: Sequence[tuple[str, int, int]], ctx: Ctx, title: str
+) -> list[Block]:
+    """Progress per section and per owner, with text progress bars."""
+    blocks: list[Block] = [header(f"📊 {t('status.title', ctx.lang)} — {title}")]
+    rows = [f"{progress_bar(done, total)}  {escape(name)}" for name, done, total in sections]
+    blocks.append(section(f"*{t('status.by_section', ctx.lang)}*\n" + "\n".join(rows)))
+    owner_rows = [f"{progress_bar(done, total)}  {escape(name)}" for name, done, total in owners]
+    for start in range(0, len(owner_rows), 30):
+        heading = f"*{t('status.by_owner', ctx.lang)}*\n" if start == 0 else ""
+        blocks.append(section(heading + "\n".join(owner_rows[start : start + 30])))
+    return blocks[:MESSAGE_BLOCKS]
+
+
+def owners_text(view: DeliverableView, members: dict[str, list[str]], ctx: Ctx, *, mention: bool = True) -> str:
+    """People of the deliverable's roles as mentions, or the role itself where nobody is assigned."""
+    parts = []
+    for owner in view.owners:
+        people = members.get(owner.role_key, [])
+        if people and mention:
+            parts.append(" ".join(f"<@{uid}>" for uid in people) + f" ({escape(owner.role)})")
+        else:
+            parts.append(f"*{escape(owner.role)}*")
+    return ", ".join(parts) or t("digest.nobody", ctx.lang)
+
+
+def blocker_line(view: DeliverableView, members: dict[str, list[str]], ctx: Ctx) -> str:
+    """One line of the digest or `blockers`: title, owners, due, evidence state."""
+    d = view.deliverable
+    number = f"#{d.number} " if d.number is not None else ""
+    due = due_text(d.due, ctx.today, ctx.lang, view.section.milestone if view.section else None)
+    mark = ":white_check_mark:" if view.evidence_in else ":hourglass_flowing_sand:"
+    evidence = (
+        t("evidence.in", ctx.lang, count=len(view.live_evidence))
+        if view.evidence_in
+        else t("evidence.pending", ctx.lang)
+    )
+    done = sum(1 for i in view.items if i.done)
+    return (
+        f"• *{number}{md(escape(d.title))}* — {owners_text(view, members, ctx)} · {due} · "
+        f"{done}/{len(view.items)} · {mark} {evidence}"
+    )
+
+
+def lines_to_sections(lines: Sequence[str], title: str | None = None) -> list[Block]:
+    """Pack lines into as few sections as Slack's 3,000 characters allow."""
+    blocks: list[Block] = []
+    current = f"*{title}*" if title else ""
+    for line in lines:
+        line = clip(line, SECTION_TEXT - 10)
+        if current and len(current) + 1 + len(line) > SECTION_TEXT:
+            blocks.append(section(current))
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(section(current))
+    return blocks

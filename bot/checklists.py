@@ -1,0 +1,197 @@
+"""What each person sees: their checklist, a role's, the plan's status and its blockers.
+
+Queries the database through storage.repo and hands the results to bot.blocks. Handlers, jobs and
+the `preview` command all come through here, so a DM, `mine`, the Home tab and the preview agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from bot import blocks
+from bot.blocks import Block, Ctx, Page
+from bot.config import Settings
+from bot.i18n import choose_language, t
+from storage import repo
+from storage.models import ChecklistItem, Plan
+
+
+@dataclass
+class Reader:
+    """Who is looking, in which language, on which day of their own calendar."""
+
+    user_id: str | None
+    lang: str
+    today: date
+    tz: str
+
+
+def reader(
+    *, session: Session, settings: Settings, plan: Plan | None, team_id: str, user_id: str | None, now: datetime
+) -> Reader:
+    """A person's language and local date, from what Slack told us about them."""
+    found = repo.person(session=session, team_id=team_id, user_id=user_id) if user_id else None
+    tz = (found.tz if found else None) or settings.timezone
+    lang = choose_language(
+        person_language=found.language if found else None,
+        setting=settings.language,
+        plan_language=plan.language if plan else None,
+    )
+    return Reader(user_id=user_id, lang=lang, today=repo.today_local(now, tz), tz=tz)
+
+
+def ctx_for(who: Reader, plan: Plan | None) -> Ctx:
+    # The document's own evidence word reads naturally only in the document's language.
+    label = plan.evidence_label if plan and plan.language == who.lang else None
+    return Ctx(lang=who.lang, today=who.today, user_id=who.user_id, evidence_label=label)
+
+
+def today_lists(items: list[ChecklistItem]) -> dict[str, list[ChecklistItem]]:
+    lists: dict[str, list[ChecklistItem]] = defaultdict(list)
+    for item in items:
+        lists[item.today_role or ""].append(item)
+    return dict(lists)
+
+
+def role_names(*, session: Session, plan: Plan) -> str:
+    assert plan.id is not None
+    return ", ".join(repo.plan_roles(session=session, plan_id=plan.id).values())
+
+
+def user_checklist(
+    *,
+    session: Session,
+    settings: Settings,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    page: int = 1,
+    max_blocks: int = blocks.MESSAGE_BLOCKS,
+    intro_key: str = "mine.intro",
+    more_action: str = "mine:page",
+    extra_head: tuple[Block, ...] = (),
+) -> Page | None:
+    """A person's open deliverables and today's lists; None when nothing is open for them."""
+    plan = repo.active_plan(session=session, team_id=team_id)
+    who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
+    if plan is None or plan.id is None:
+        return Page(blocks=[blocks.section(t("plan.none", who.lang))], page=1, pages=1, text=t("plan.none", who.lang))
+    keys = repo.roles_of_user(session=session, team_id=team_id, user_id=user_id)
+    if not keys:
+        text = t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan))
+        return Page(blocks=[blocks.section(text)], page=1, pages=1, text=text)
+    ids = repo.deliverable_ids_for_roles(session=session, plan_id=plan.id, role_keys=keys)
+    views = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=ids)
+    todays = repo.today_items(session=session, plan_id=plan.id, role_keys=keys)
+    if intro_key == "reminder.intro":  # a reminder lists only what is still to do
+        todays = [item for item in todays if not item.done]
+    today = today_lists(todays)
+    if not views and not any(today.values()):
+        if intro_key == "reminder.intro":
+            return None
+        text = t("mine.nothing", who.lang)
+        return Page(blocks=[blocks.section(text)], page=1, pages=1, text=text)
+    intro = t(intro_key, who.lang, user=user_id, count=len(views))
+    return blocks.checklist_page(
+        views,
+        today,
+        ctx_for(who, plan),
+        intro=intro,
+        page=page,
+        max_blocks=max_blocks,
+        more_action=more_action,
+        extra_head=extra_head,
+    )
+
+
+def role_checklist(
+    *,
+    session: Session,
+    settings: Settings,
+    team_id: str,
+    role: str,
+    now: datetime,
+    user_id: str | None = None,
+    page: int = 1,
+    max_blocks: int = blocks.MESSAGE_BLOCKS,
+    interactive: bool = True,
+) -> Page:
+    """One role's open deliverables and today's list."""
+    plan = repo.active_plan(session=session, team_id=team_id)
+    who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
+    if plan is None or plan.id is None:
+        return Page(blocks=[blocks.section(t("plan.none", who.lang))], page=1, pages=1, text=t("plan.none", who.lang))
+    key = repo.role_key(role)
+    roles = repo.plan_roles(session=session, plan_id=plan.id)
+    if key not in roles:
+        text = t("role.unknown", who.lang, role=role, roles=", ".join(roles.values()))
+        return Page(blocks=[blocks.section(text)], page=1, pages=1, text=text)
+    ids = repo.deliverable_ids_for_roles(session=session, plan_id=plan.id, role_keys=[key])
+    views = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=ids)
+    today = today_lists(repo.today_items(session=session, plan_id=plan.id, role_keys=[key]))
+    intro = f"*{t('mine.role_title', who.lang, role=blocks.escape(roles[key]))}* ({len(views)})"
+    return blocks.checklist_page(
+        views,
+        today,
+        ctx_for(who, plan),
+        intro=intro,
+        page=page,
+        max_blocks=max_blocks,
+        more_action="role:page",
+        more_value=key,
+        interactive=interactive,
+    )
+
+
+def status(
+    *, session: Session, settings: Settings, team_id: str, now: datetime, user_id: str | None = None
+) -> list[Block]:
+    """Progress per section and per owner."""
+    plan = repo.active_plan(session=session, team_id=team_id)
+    who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
+    if plan is None or plan.id is None:
+        return [blocks.section(t("plan.none", who.lang))]
+    sections = [(s.title, done, total) for s, done, total in repo.progress_by_section(session=session, plan_id=plan.id)]
+    per_role: dict[str, list[int]] = {}
+    for view in repo.load_views(session=session, plan_id=plan.id, open_only=False):
+        for owner in view.owners:
+            counts = per_role.setdefault(owner.role, [0, 0])
+            counts[1] += 1
+            counts[0] += 1 if view.is_done else 0
+    owners = [(name, done, total) for name, (done, total) in per_role.items()]
+    return blocks.status_blocks(sections, owners, ctx_for(who, plan), plan.title)
+
+
+def open_blockers(
+    *, session: Session, plan_id: int, today: date
+) -> tuple[list[repo.DeliverableView], list[repo.DeliverableView]]:
+    """Open blocker deliverables, and the other open deliverables that are overdue."""
+    views = repo.load_views(session=session, plan_id=plan_id)
+    blockers_ = [v for v in views if v.deliverable.priority == "blocker"]
+    overdue = [
+        v for v in views if v.deliverable.priority != "blocker" and v.deliverable.due and v.deliverable.due < today
+    ]
+    return blockers_, overdue
+
+
+def blockers(
+    *, session: Session, settings: Settings, team_id: str, now: datetime, user_id: str | None = None
+) -> list[Block]:
+    """Open blockers with owners and how overdue they are."""
+    plan = repo.active_plan(session=session, team_id=team_id)
+    who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
+    if plan is None or plan.id is None:
+        return [blocks.section(t("plan.none", who.lang))]
+    found, _ = open_blockers(session=session, plan_id=plan.id, today=who.today)
+    ctx = ctx_for(who, plan)
+    if not found:
+        return [blocks.section(t("blockers.none", who.lang))]
+    members = repo.members_by_role(session=session, team_id=team_id)
+    lines = [blocks.blocker_line(v, members, ctx) for v in found]
+    return [blocks.header(f"🔴 {t('blockers.title', who.lang)} ({len(found)})"), *blocks.lines_to_sections(lines)][
+        : blocks.MESSAGE_BLOCKS
+    ]
