@@ -10,9 +10,16 @@ _LINK = re.compile(r"<([^|<>]+)\|([^<>]+)>")
 _MENTION = re.compile(r"<@([A-Z0-9]+)>")
 _BARE = re.compile(r"<(https?://[^<>]+)>")
 _EMOJI = {
-    ":white_check_mark:": "✅", ":warning:": "⚠️", ":calendar:": "📅", ":paperclip:": "📎",
-    ":hourglass_flowing_sand:": "⏳", ":clipboard:": "📋", ":tada:": "🎉", ":rotating_light:": "🚨",
-    ":wave:": "👋", ":thread:": "🧵",
+    ":white_check_mark:": "✅",
+    ":warning:": "⚠️",
+    ":calendar:": "📅",
+    ":paperclip:": "📎",
+    ":hourglass_flowing_sand:": "⏳",
+    ":clipboard:": "📋",
+    ":tada:": "🎉",
+    ":rotating_light:": "🚨",
+    ":wave:": "👋",
+    ":thread:": "🧵",
 }
 
 

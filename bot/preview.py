@@ -1,0 +1,103 @@
+"""What would be sent, without Slack: each owner's DM and the blockers digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot import checklists
+from bot.blocks import MESSAGE_BLOCKS
+from bot.config import Settings
+from bot.digest import build_digest
+from bot.render_text import blocks_to_text
+from bot.runtime import open_database
+from storage import repo
+from storage.db import session_scope
+
+
+@dataclass
+class Message:
+    """One message that would be sent: where to, and its blocks."""
+
+    to: str
+    blocks: list[dict[str, Any]]
+    text: str = ""
+    thread: list[list[dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    messages: list[Message] = field(default_factory=list)
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [
+            {"to": m.to, "text": m.text, "blocks": m.blocks, "thread": [{"blocks": b} for b in m.thread]}
+            for m in self.messages
+        ]
+
+    def as_text(self) -> str:
+        parts = []
+        for message in self.messages:
+            body = blocks_to_text(message.blocks)
+            for reply in message.thread:
+                body += "\n\n  ↳ " + blocks_to_text(reply).replace("\n", "\n    ")
+            parts.append(f"{'━' * 72}\n▶ {message.to}\n{'━' * 72}\n{body}")
+        return "\n\n".join(parts) if parts else "Nothing would be sent."
+
+
+def preview(settings: Settings, *, user: str | None, role: str | None, digest_only: bool, now: datetime) -> Preview:
+    """The messages the bot would send now: one DM per owner (per role where nobody is assigned) and the digest."""
+    engine = open_database(settings)
+    result = Preview()
+    team = settings.team_id
+    with session_scope(engine) as session:
+        plan = repo.active_plan(session=session, team_id=team)
+        if not digest_only and plan is not None and plan.id is not None:
+            if user:
+                page = checklists.user_checklist(
+                    session=session, settings=settings, team_id=team, user_id=user, now=now, intro_key="reminder.intro"
+                )
+                if page:
+                    result.messages.append(Message(to=f"DM @{user}", blocks=page.blocks, text=page.text))
+            elif role:
+                page = checklists.role_checklist(session=session, settings=settings, team_id=team, role=role, now=now)
+                result.messages.append(Message(to=f"DM to role {role}", blocks=page.blocks, text=page.text))
+            else:
+                members = repo.members_by_role(session=session, team_id=team)
+                people = list(dict.fromkeys(uid for ids in members.values() for uid in ids))
+                for uid in people:
+                    page = checklists.user_checklist(
+                        session=session,
+                        settings=settings,
+                        team_id=team,
+                        user_id=uid,
+                        now=now,
+                        intro_key="reminder.intro",
+                    )
+                    if page:
+                        result.messages.append(Message(to=f"DM @{uid}", blocks=page.blocks, text=page.text))
+                for key, name in repo.plan_roles(session=session, plan_id=plan.id).items():
+                    if key in members:
+                        continue
+                    page = checklists.role_checklist(
+                        session=session, settings=settings, team_id=team, role=name, now=now
+                    )
+                    result.messages.append(
+                        Message(to=f"DM to {name} (nobody assigned yet)", blocks=page.blocks, text=page.text)
+                    )
+        if not user and not role:
+            digest = build_digest(session=session, settings=settings, team_id=team, now=now, previous=None)
+            if digest:
+                channel = settings.digest_channel or "(DIGEST_CHANNEL not set)"
+                result.messages.append(
+                    Message(
+                        to=f"#{channel.lstrip('#')} — digest",
+                        blocks=digest.summary,
+                        text=digest.text,
+                        thread=digest.thread,
+                    )
+                )
+    for message in result.messages:
+        assert len(message.blocks) <= MESSAGE_BLOCKS
+    return result
