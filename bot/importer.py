@@ -78,6 +78,14 @@ def label(deliverable: PlanDeliverable | Deliverable) -> str:
     return f"#{deliverable.number} {deliverable.title}" if deliverable.number is not None else deliverable.title
 
 
+def similarity(a: str, b: str) -> float:
+    """How alike two normalised texts are; a text that only grew at its end counts as the same."""
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 8 and long_.startswith(short):
+        return max(0.9, SequenceMatcher(None, a, b).ratio())
+    return SequenceMatcher(None, a, b).ratio()
+
+
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -110,7 +118,7 @@ def match(
         wanted = key_new(entry)
         best, best_score = None, threshold
         for candidate in left_old:
-            score = SequenceMatcher(None, wanted, key_old(old[candidate])).ratio()
+            score = similarity(wanted, key_old(old[candidate]))
             if bonus and bonus(entry, old[candidate]):
                 score += 0.15
             if score >= best_score:
