@@ -124,17 +124,18 @@ def _option(item: ChecklistItem) -> dict[str, Any]:
 
 
 def checkbox_elements(prefix: str, items: Sequence[ChecklistItem]) -> list[dict[str, Any]]:
-    """Checkboxes elements of at most 10 options, each remembering its ticked options in its action_id."""
+    """Checkboxes elements of at most 10 options, each naming its items and which were ticked when drawn.
+
+    The action_id reads `<prefix>:<mask>:<id>.<id>...`: the element describes itself, so a click can be
+    applied without trusting anything but the click (ephemeral messages come back without their blocks).
+    """
     elements = []
-    for chunk_index, start in enumerate(range(0, len(items), CHECKBOX_OPTIONS)):
+    for start in range(0, len(items), CHECKBOX_OPTIONS):
         chunk = items[start : start + CHECKBOX_OPTIONS]
         options = [_option(item) for item in chunk]
         mask = sum(1 << i for i, item in enumerate(chunk) if item.done)
-        element: dict[str, Any] = {
-            "type": "checkboxes",
-            "action_id": f"{prefix}:{chunk_index}:{mask}",
-            "options": options,
-        }
+        ids = ".".join(str(item.id) for item in chunk)
+        element: dict[str, Any] = {"type": "checkboxes", "action_id": f"{prefix}:{mask}:{ids}", "options": options}
         initial = [option for option, item in zip(options, chunk, strict=True) if item.done]
         if initial:
             element["initial_options"] = initial
@@ -142,15 +143,25 @@ def checkbox_elements(prefix: str, items: Sequence[ChecklistItem]) -> list[dict[
     return elements
 
 
-def parse_tick_action_id(action_id: str) -> tuple[str, int, int] | None:
-    """`tick:12:0:5` -> ("12", 0, 5); `today:sre:1:0` -> ("sre", 1, 0)."""
+@dataclass(frozen=True)
+class TickAction:
+    """A click on a checkboxes element: its items, and which of them were ticked before the click."""
+
+    item_ids: tuple[int, ...]
+    before: frozenset[int]
+
+
+def parse_tick_action_id(action_id: str) -> TickAction | None:
+    """`tick:12:5:40.41.42` -> items 40, 41, 42 with 40 and 42 ticked before; None if it is not ours."""
     parts = action_id.split(":")
-    if len(parts) != 4 or parts[0] not in ("tick", "today"):
+    if len(parts) < 3 or parts[0] not in ("tick", "today"):
         return None
     try:
-        return parts[1], int(parts[2]), int(parts[3])
+        mask = int(parts[-2])
+        ids = tuple(int(part) for part in parts[-1].split("."))
     except ValueError:
         return None
+    return TickAction(item_ids=ids, before=frozenset(item for i, item in enumerate(ids) if mask >> i & 1))
 
 
 def evidence_lines(view: DeliverableView, ctx: Ctx) -> str:
@@ -236,7 +247,7 @@ def today_units(lists: dict[str, list[ChecklistItem]], ctx: Ctx, *, interactive:
         key = items[0].today_role_key or role
         title = section(f"*:clipboard: {t('today.title', ctx.lang, role=escape(role))}*", block_id=f"today:{key}")
         if interactive:
-            elements = checkbox_elements(f"today:{key.replace(':', ' ')}", items)
+            elements = checkbox_elements("today", items)
             unit = Unit([title])
             for start in range(0, len(elements), ACTIONS_ELEMENTS):
                 unit.blocks.append(
@@ -269,16 +280,9 @@ def grouped_units(views: Sequence[DeliverableView], ctx: Ctx, *, interactive: bo
 
 
 def paginate(
-    units: Sequence[Unit],
-    *,
-    page: int,
-    max_blocks: int,
-    head: Sequence[Block] = (),
-    more_action: str = "mine:page",
-    more_value: str = "",
-    ctx: Ctx,
+    units: Sequence[Unit], *, page: int, max_blocks: int, head: Sequence[Block] = (), surface: str, ctx: Ctx
 ) -> Page:
-    """Put units on pages of at most `max_blocks`, with the head on each page and a "more" button when needed."""
+    """Put units on pages of at most `max_blocks`, the head on each, with a "more" button when needed."""
     room = max_blocks - len(head) - 2  # a context line and a "more" button
     pages: list[list[Block]] = [[]]
     for unit in units:
@@ -292,16 +296,19 @@ def paginate(
     if total > 1:
         blocks.append(context(t("mine.page", ctx.lang, page=page, pages=total)))
         target = page + 1 if page < total else 1
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "pager",
-                "elements": [
-                    button(f"{t('mine.more', ctx.lang)} ({target}/{total})", more_action, f"{more_value}|{target}")
-                ],
-            }
-        )
+        more = button(f"{t('mine.more', ctx.lang)} ({target}/{total})", "page", f"{surface}|{target}")
+        blocks.append({"type": "actions", "block_id": "pager", "elements": [more]})
     return Page(blocks=blocks, page=page, pages=total)
+
+
+def surface_of(blocks: Sequence[Block]) -> tuple[str, int] | None:
+    """The surface and page a list of blocks was drawn for, from its first block's id."""
+    if not blocks:
+        return None
+    parts = str(blocks[0].get("block_id", "")).split("|")
+    if len(parts) != 3 or parts[0] != "view":
+        return None
+    return parts[1], int(parts[2]) if parts[2].isdigit() else 1
 
 
 def checklist_page(
@@ -310,19 +317,21 @@ def checklist_page(
     ctx: Ctx,
     *,
     intro: str,
+    surface: str,
     page: int = 1,
     max_blocks: int = MESSAGE_BLOCKS,
-    more_action: str = "mine:page",
-    more_value: str = "",
     extra_head: Sequence[Block] = (),
     interactive: bool = True,
 ) -> Page:
-    """The checklist a person sees in `mine`, their DM and the Home tab."""
+    """The checklist a person sees in `mine`, their DM and the Home tab.
+
+    `surface` (`mine`, `reminder`, `home`, `role:sre`) is kept in the first block's id, so a click on
+    any of its buttons can draw the same surface again.
+    """
     units = today_units(today, ctx, interactive=interactive) + grouped_units(views, ctx, interactive=interactive)
     head = [section(intro), *extra_head]
-    result = paginate(
-        units, page=page, max_blocks=max_blocks, head=head, more_action=more_action, more_value=more_value, ctx=ctx
-    )
+    result = paginate(units, page=page, max_blocks=max_blocks, head=head, surface=surface, ctx=ctx)
+    result.blocks[0] = {**result.blocks[0], "block_id": f"view|{surface}|{result.page}"}
     result.text = intro
     return result
 

@@ -70,42 +70,46 @@ def user_checklist(
     user_id: str,
     now: datetime,
     page: int = 1,
+    surface: str = "mine",
     max_blocks: int = blocks.MESSAGE_BLOCKS,
-    intro_key: str = "mine.intro",
-    more_action: str = "mine:page",
     extra_head: tuple[Block, ...] = (),
 ) -> Page | None:
-    """A person's open deliverables and today's lists; None when nothing is open for them."""
+    """A person's open deliverables and today's lists; for a reminder, None when nothing is open for them."""
+    reminder = surface == "reminder"
     plan = repo.active_plan(session=session, team_id=team_id)
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
-        return Page(blocks=[blocks.section(t("plan.none", who.lang))], page=1, pages=1, text=t("plan.none", who.lang))
+        return None if reminder else only_text(t("plan.none", who.lang))
     keys = repo.roles_of_user(session=session, team_id=team_id, user_id=user_id)
     if not keys:
-        text = t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan))
-        return Page(blocks=[blocks.section(text)], page=1, pages=1, text=text)
+        return (
+            None
+            if reminder
+            else only_text(t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan)))
+        )
     ids = repo.deliverable_ids_for_roles(session=session, plan_id=plan.id, role_keys=keys)
     views = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=ids)
     todays = repo.today_items(session=session, plan_id=plan.id, role_keys=keys)
-    if intro_key == "reminder.intro":  # a reminder lists only what is still to do
+    if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]
     today = today_lists(todays)
     if not views and not any(today.values()):
-        if intro_key == "reminder.intro":
-            return None
-        text = t("mine.nothing", who.lang)
-        return Page(blocks=[blocks.section(text)], page=1, pages=1, text=text)
-    intro = t(intro_key, who.lang, user=user_id, count=len(views))
+        return None if reminder else only_text(t("mine.nothing", who.lang))
+    intro = t("reminder.intro" if reminder else "mine.intro", who.lang, user=user_id, count=len(views))
     return blocks.checklist_page(
         views,
         today,
         ctx_for(who, plan),
         intro=intro,
+        surface=surface,
         page=page,
         max_blocks=max_blocks,
-        more_action=more_action,
         extra_head=extra_head,
     )
+
+
+def only_text(text: str) -> Page:
+    return Page(blocks=[blocks.section(text)], page=1, pages=1, text=text)
 
 
 def role_checklist(
@@ -124,12 +128,11 @@ def role_checklist(
     plan = repo.active_plan(session=session, team_id=team_id)
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
-        return Page(blocks=[blocks.section(t("plan.none", who.lang))], page=1, pages=1, text=t("plan.none", who.lang))
+        return only_text(t("plan.none", who.lang))
     key = repo.role_key(role)
     roles = repo.plan_roles(session=session, plan_id=plan.id)
     if key not in roles:
-        text = t("role.unknown", who.lang, role=role, roles=", ".join(roles.values()))
-        return Page(blocks=[blocks.section(text)], page=1, pages=1, text=text)
+        return only_text(t("role.unknown", who.lang, role=role, roles=", ".join(roles.values())))
     ids = repo.deliverable_ids_for_roles(session=session, plan_id=plan.id, role_keys=[key])
     views = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=ids)
     today = today_lists(repo.today_items(session=session, plan_id=plan.id, role_keys=[key]))
@@ -139,11 +142,29 @@ def role_checklist(
         today,
         ctx_for(who, plan),
         intro=intro,
+        surface=f"role:{key}",
         page=page,
         max_blocks=max_blocks,
-        more_action="role:page",
-        more_value=key,
         interactive=interactive,
+    )
+
+
+def draw(
+    surface: str, *, session: Session, settings: Settings, team_id: str, user_id: str, now: datetime, page: int = 1
+) -> Page | None:
+    """Draw a message surface again (`mine`, `reminder`, `role:<key>`), after a click or for another page."""
+    if surface.startswith("role:"):
+        return role_checklist(
+            session=session, settings=settings, team_id=team_id, role=surface[5:], now=now, user_id=user_id, page=page
+        )
+    return user_checklist(
+        session=session,
+        settings=settings,
+        team_id=team_id,
+        user_id=user_id,
+        now=now,
+        page=page,
+        surface=surface if surface in ("mine", "reminder") else "mine",
     )
 
 

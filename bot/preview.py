@@ -56,7 +56,7 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
         if not digest_only and plan is not None and plan.id is not None:
             if user:
                 page = checklists.user_checklist(
-                    session=session, settings=settings, team_id=team, user_id=user, now=now, intro_key="reminder.intro"
+                    session=session, settings=settings, team_id=team, user_id=user, now=now, surface="reminder"
                 )
                 if page:
                     result.messages.append(Message(to=f"DM @{user}", blocks=page.blocks, text=page.text))
@@ -73,7 +73,7 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                         team_id=team,
                         user_id=uid,
                         now=now,
-                        intro_key="reminder.intro",
+                        surface="reminder",
                     )
                     if page:
                         result.messages.append(Message(to=f"DM @{uid}", blocks=page.blocks, text=page.text))
