@@ -301,14 +301,12 @@ def paginate(
     return Page(blocks=blocks, page=page, pages=total)
 
 
-def surface_of(blocks: Sequence[Block]) -> tuple[str, int] | None:
-    """The surface and page a list of blocks was drawn for, from its first block's id."""
-    if not blocks:
+def surface_of_block(block_id: str) -> tuple[str, int] | None:
+    """The surface and page an actions block was drawn for (`mine|2|a:12:0` -> ("mine", 2))."""
+    parts = block_id.split("|")
+    if len(parts) < 3 or not parts[1].isdigit():
         return None
-    parts = str(blocks[0].get("block_id", "")).split("|")
-    if len(parts) != 3 or parts[0] != "view":
-        return None
-    return parts[1], int(parts[2]) if parts[2].isdigit() else 1
+    return parts[0], int(parts[1])
 
 
 def checklist_page(
@@ -332,6 +330,9 @@ def checklist_page(
     head = [section(intro), *extra_head]
     result = paginate(units, page=page, max_blocks=max_blocks, head=head, surface=surface, ctx=ctx)
     result.blocks[0] = {**result.blocks[0], "block_id": f"view|{surface}|{result.page}"}
+    for index, block in enumerate(result.blocks[1:], start=1):
+        if block.get("type") == "actions" and block.get("block_id") != "pager":
+            result.blocks[index] = {**block, "block_id": f"{surface}|{result.page}|{block['block_id']}"}
     result.text = intro
     return result
 

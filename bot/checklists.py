@@ -216,3 +216,33 @@ def blockers(
     return [blocks.header(f"🔴 {t('blockers.title', who.lang)} ({len(found)})"), *blocks.lines_to_sections(lines)][
         : blocks.MESSAGE_BLOCKS
     ]
+
+
+def home_view(
+    *, session: Session, settings: Settings, team_id: str, user_id: str, now: datetime, page: int = 1
+) -> dict[str, object]:
+    """The Home tab: the person's checklist (as in `mine`) and the team's progress per section."""
+    plan = repo.active_plan(session=session, team_id=team_id)
+    who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
+    progress: list[Block] = []
+    if plan is not None and plan.id is not None:
+        rows = [
+            f"{blocks.progress_bar(done, total)}  {blocks.escape(s.title)}"
+            for s, done, total in repo.progress_by_section(session=session, plan_id=plan.id)
+        ]
+        progress = [
+            blocks.divider(),
+            *blocks.lines_to_sections(rows, f"📊 {t('status.title', who.lang)} — {plan.title}"),
+        ]
+    mine = user_checklist(
+        session=session,
+        settings=settings,
+        team_id=team_id,
+        user_id=user_id,
+        now=now,
+        page=page,
+        surface="home",
+        max_blocks=blocks.VIEW_BLOCKS - len(progress),
+    )
+    assert mine is not None  # only reminders come back empty
+    return {"type": "home", "blocks": [*mine.blocks, *progress][: blocks.VIEW_BLOCKS]}

@@ -1,1 +1,15 @@
-"""Slack listeners, one module per surface."""
+"""Slack listeners, thin: ack, call bot/ and storage/, respond. One module per surface."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+
+def register(app: App) -> None:
+    """Register every surface's listeners on the app."""
+    from handlers import actions, commands, events, views
+
+    commands.register(app)
+    actions.register(app)
+    events.register(app)
+    views.register(app)

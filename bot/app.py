@@ -1,0 +1,91 @@
+"""The Slack app factory: a Bolt App wired to the database, the clock and the handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+
+log = logging.getLogger("deliverables.app")
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def slack_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
+    secret = token or (settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None)
+    return WebClient(
+        token=secret,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def create_app(
+    settings: Settings, *, engine: Engine, client: WebClient | None = None, clock: Clock = utc_now, **bolt: Any
+) -> App:
+    """Create and configure the Slack app: middleware, one error handler, and every surface's listeners."""
+    import handlers
+
+    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    app = App(
+        client=client or slack_client(settings),
+        signing_secret=signing_secret,
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+        request_verification_enabled=signing_secret is not None,
+        **bolt,
+    )
+
+    @app.middleware
+    def provide(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        """Hand listeners what they ask for by name: settings, engine, team_id, now, is_admin."""
+        context["settings"] = settings
+        context["engine"] = engine
+        context["team_id"] = settings.team_id
+        context["now"] = clock()
+        context["is_admin"] = context.user_id in settings.admins if context.user_id else False
+        return next()
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
+        """Log once, and tell the person something went wrong without a trace."""
+        kind = body.get("type") or body.get("command") or (body.get("event") or {}).get("type")
+        log.error("listener failed", exc_info=error, extra={"kind": kind, "outcome": "error"})
+        respond = context.respond
+        if respond is not None:
+            from bot.i18n import t
+
+            try:
+                respond(
+                    text=t("error.generic", settings.language if settings.language != "auto" else "es"),
+                    response_type="ephemeral",
+                    replace_original=False,
+                )
+            except Exception:  # the error reply is best effort; the error itself is already logged
+                log.warning("could not tell the user about an error", extra={"outcome": "error"})
+
+    handlers.register(app)
+    return app

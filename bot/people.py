@@ -1,0 +1,101 @@
+"""People and roles as Slack knows them: timezone and language from users.info, roles from user groups."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, col, delete, select
+
+from bot.i18n import language_of
+from storage import repo
+from storage.models import Person, Plan, RoleMember
+
+log = logging.getLogger("deliverables.people")
+
+REFRESH_AFTER = timedelta(days=1)
+
+
+def ensure_person(*, client: WebClient, session: Session, team_id: str, user_id: str, now: datetime) -> Person:
+    """What we know of a person, asking Slack (users.info) when we never did or it is a day old."""
+    known = repo.person(session=session, team_id=team_id, user_id=user_id)
+    if known is not None and known.refreshed_at is not None and now - known.refreshed_at < REFRESH_AFTER:
+        return known
+    try:
+        user = client.users_info(user=user_id, include_locale=True)["user"]
+    except SlackApiError as exc:
+        log.warning("users.info failed", extra={"user": user_id, "error": exc.response.get("error")})
+        return known or repo.upsert_person(session=session, team_id=team_id, user_id=user_id)
+    return repo.upsert_person(
+        session=session,
+        team_id=team_id,
+        user_id=user_id,
+        name=user.get("real_name") or user.get("name"),
+        tz=user.get("tz"),
+        locale=user.get("locale"),
+        language=language_of(user.get("locale")),
+        refreshed_at=now,
+    )
+
+
+def sync_usergroups(*, client: WebClient, session: Session, team_id: str, plan: Plan) -> dict[str, list[str]]:
+    """Give each role of the plan the members of the Slack user group whose handle matches it (`@sre` -> SRE).
+
+    Only members that came from a user group are replaced; people assigned by hand stay.
+    """
+    assert plan.id is not None
+    roles = repo.plan_roles(session=session, plan_id=plan.id)
+    try:
+        groups = client.usergroups_list(include_disabled=False)["usergroups"]
+    except SlackApiError as exc:
+        log.warning("usergroups.list failed", extra={"error": exc.response.get("error")})
+        return {}
+    synced: dict[str, list[str]] = {}
+    for group in groups:
+        key = repo.role_key(group.get("handle") or "")
+        if key not in roles:
+            continue
+        try:
+            users = client.usergroups_users_list(usergroup=group["id"])["users"]
+        except SlackApiError as exc:
+            log.warning(
+                "usergroups.users.list failed", extra={"group": group.get("handle"), "error": exc.response.get("error")}
+            )
+            continue
+        manual = set(
+            session.exec(
+                select(RoleMember.user_id).where(
+                    RoleMember.team_id == team_id, RoleMember.role_key == key, RoleMember.source == "manual"
+                )
+            )
+        )
+        session.exec(
+            delete(RoleMember).where(  # type: ignore[call-overload]
+                col(RoleMember.team_id) == team_id,
+                col(RoleMember.role_key) == key,
+                col(RoleMember.source) == "usergroup",
+            )
+        )
+        for uid in users:
+            if uid not in manual:
+                session.add(RoleMember(team_id=team_id, role_key=key, role=roles[key], user_id=uid, source="usergroup"))
+        synced[roles[key]] = list(users)
+    session.flush()
+    return synced
+
+
+_last_sync: dict[str, datetime] = {}
+SYNC_EVERY = timedelta(minutes=5)
+
+
+def sync_usergroups_now_and_then(
+    *, client: WebClient, session: Session, team_id: str, plan: Plan, now: datetime
+) -> dict[str, list[str]]:
+    """Sync user groups at most every few minutes per team (usergroups.list is a Tier 2 method)."""
+    last = _last_sync.get(team_id)
+    if last is not None and now - last < SYNC_EVERY:
+        return {}
+    _last_sync[team_id] = now
+    return sync_usergroups(client=client, session=session, team_id=team_id, plan=plan)

@@ -1,0 +1,103 @@
+"""What several surfaces share: the reader's language, redrawing a surface, telling someone privately."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+
+from bot import checklists
+from bot.config import Settings
+from bot.people import ensure_person
+from storage import repo
+from storage.db import session_scope
+
+log = logging.getLogger("deliverables.handlers")
+
+
+def reader_language(
+    *, engine: Engine, client: WebClient, settings: Settings, team_id: str, user_id: str, now: datetime
+) -> str:
+    """The language this person reads, asking Slack about them if we never did."""
+    with session_scope(engine) as session:
+        ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
+        plan = repo.active_plan(session=session, team_id=team_id)
+        return checklists.reader(
+            session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now
+        ).lang
+
+
+def publish_home(
+    *,
+    client: WebClient,
+    engine: Engine,
+    settings: Settings,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    page: int = 1,
+    view_id: str | None = None,
+    view_hash: str | None = None,
+) -> None:
+    """Draw the Home tab again: views.update on the open view when we know it, views.publish otherwise."""
+    with session_scope(engine) as session:
+        ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
+        view = checklists.home_view(
+            session=session, settings=settings, team_id=team_id, user_id=user_id, now=now, page=page
+        )
+    if view_id:
+        try:
+            client.views_update(view_id=view_id, hash=view_hash, view=view)
+            return
+        except SlackApiError as exc:  # a newer draw won the race, or the view is gone: publish fresh
+            log.info("views.update refused, publishing", extra={"error": exc.response.get("error")})
+    client.views_publish(user_id=user_id, view=view)
+
+
+def redraw_message(
+    *,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Any,
+    engine: Engine,
+    settings: Settings,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    surface: str,
+    page: int,
+) -> None:
+    """Draw a message surface again in place: chat.update for a DM, the response_url for an ephemeral reply."""
+    with session_scope(engine) as session:
+        drawn = checklists.draw(
+            surface, session=session, settings=settings, team_id=team_id, user_id=user_id, now=now, page=page
+        )
+    container = body.get("container", {})
+    if drawn is None:  # a reminder whose last item was just ticked: nothing left to show
+        with session_scope(engine) as session:
+            drawn = checklists.draw(
+                "mine", session=session, settings=settings, team_id=team_id, user_id=user_id, now=now
+            )
+        assert drawn is not None
+    if container.get("is_ephemeral") or not container.get("message_ts"):
+        respond(blocks=drawn.blocks, text=drawn.text, replace_original=True, response_type="ephemeral")
+    else:
+        client.chat_update(
+            channel=container["channel_id"], ts=container["message_ts"], blocks=drawn.blocks, text=drawn.text
+        )
+
+
+def tell(*, client: WebClient, respond: Any, body: dict[str, Any], user_id: str, text: str) -> None:
+    """Tell one person something only they see, wherever they clicked."""
+    if body.get("response_url") and respond is not None:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get("channel_id")
+    if channel:
+        client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+    else:  # the Home tab has no channel: a DM is the only private place
+        client.chat_postMessage(channel=user_id, text=text)
