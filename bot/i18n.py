@@ -109,6 +109,51 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.changed": {"es": "~ cambiado:", "en": "~ changed:"},
     "import.archived": {"es": "- archivado:", "en": "- archived:"},
     "import.more": {"es": "… y {count} más", "en": "… and {count} more"},
+    # evidence
+    "evidence.unknown": {"es": "No encuentro ese entregable o esa evidencia.", "en": "I can't find that deliverable or piece of evidence."},
+    "evidence.not_owner": {
+        "es": "Solo los responsables de «{title}» ({owners}) o un admin pueden entregar evidencia. No he guardado nada.",
+        "en": "Only the owners of “{title}” ({owners}) or an admin can hand in evidence for it. Nothing was stored.",
+    },
+    "evidence.empty": {"es": "Añade un enlace, un texto o un archivo.", "en": "Add a link, a text or a file."},
+    "evidence.bad_url": {
+        "es": "Eso no parece un enlace: debe empezar por https:// (o http://).",
+        "en": "That doesn't look like a link: it must start with https:// (or http://).",
+    },
+    "evidence.not_yours": {
+        "es": "Solo quien la entregó o un admin puede retirar esta evidencia.",
+        "en": "Only whoever handed it in or an admin can withdraw this evidence.",
+    },
+    "evidence.stored": {"es": "Evidencia guardada para «{title}» ({count}).", "en": "Evidence stored for “{title}” ({count})."},
+    "evidence.completed": {"es": "«{title}» está completo. :white_check_mark:", "en": "“{title}” is done. :white_check_mark:"},
+    "evidence.usage": {
+        "es": "Uso: `/deliverables evidence N` (abre el formulario) o `/deliverables evidence N ENLACE-O-TEXTO`.",
+        "en": "Usage: `/deliverables evidence N` (opens the form) or `/deliverables evidence N LINK-OR-TEXT`.",
+    },
+    "evidence.no_number": {"es": "No hay ningún entregable #{number}.", "en": "There is no deliverable #{number}."},
+    "evidence.modal_title": {"es": "Entregar evidencia", "en": "Hand in evidence"},
+    "evidence.submit": {"es": "Entregar", "en": "Hand in"},
+    "evidence.cancel": {"es": "Cancelar", "en": "Cancel"},
+    "evidence.link": {"es": "Enlace", "en": "Link"},
+    "evidence.text": {"es": "Texto (logs, notas…)", "en": "Text (logs, notes…)"},
+    "evidence.file": {"es": "Archivos", "en": "Files"},
+    "evidence.hint": {
+        "es": "Rellena al menos uno. Los secretos y datos personales se ocultan antes de guardar.",
+        "en": "Fill in at least one. Secrets and personal data are masked before anything is stored.",
+    },
+    "evidence.current": {"es": "Ya entregado", "en": "Already handed in"},
+    "evidence.withdraw": {"es": "Retirar", "en": "Withdraw"},
+    "evidence.withdrawn": {"es": "Evidencia retirada (queda en el historial).", "en": "Evidence withdrawn (kept in the history)."},
+    # import from Slack
+    "import.modal_title": {"es": "Nueva versión", "en": "New version"},
+    "import.file": {"es": "Documento de entregables (.md)", "en": "Deliverables document (.md)"},
+    "import.submit": {"es": "Importar", "en": "Import"},
+    "import.hint": {
+        "es": "Se conservan las casillas marcadas y la evidencia; lo que desaparezca se archiva.",
+        "en": "Ticks and evidence are kept; what disappears is archived.",
+    },
+    "import.failed": {"es": "No he podido leer el archivo: {error}", "en": "I could not read the file: {error}"},
+    "import.done": {"es": "Documento importado: {summary}", "en": "Document imported: {summary}"},
     # ticks and permissions
     "tick.not_owner": {
         "es": "Solo los responsables de «{title}» ({owners}) o un admin pueden marcar sus ítems. No he cambiado nada.",
