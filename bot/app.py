@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.people import GroupSync
 
 log = logging.getLogger("deliverables.app")
 
@@ -59,6 +60,8 @@ def create_app(
         **bolt,
     )
 
+    group_sync = GroupSync()
+
     @app.middleware
     def provide(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
         """Hand listeners what they ask for by name: settings, engine, team_id, now, is_admin."""
@@ -66,6 +69,7 @@ def create_app(
         context["engine"] = engine
         context["team_id"] = settings.team_id
         context["now"] = clock()
+        context["group_sync"] = group_sync
         context["is_admin"] = context.user_id in settings.admins if context.user_id else False
         return next()
 

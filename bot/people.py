@@ -86,16 +86,19 @@ def sync_usergroups(*, client: WebClient, session: Session, team_id: str, plan: 
     return synced
 
 
-_last_sync: dict[str, datetime] = {}
-SYNC_EVERY = timedelta(minutes=5)
-
-
-def sync_usergroups_now_and_then(
-    *, client: WebClient, session: Session, team_id: str, plan: Plan, now: datetime
-) -> dict[str, list[str]]:
+class GroupSync:
     """Sync user groups at most every few minutes per team (usergroups.list is a Tier 2 method)."""
-    last = _last_sync.get(team_id)
-    if last is not None and now - last < SYNC_EVERY:
-        return {}
-    _last_sync[team_id] = now
-    return sync_usergroups(client=client, session=session, team_id=team_id, plan=plan)
+
+    every = timedelta(minutes=5)
+
+    def __init__(self) -> None:
+        self._last: dict[str, datetime] = {}
+
+    def maybe(
+        self, *, client: WebClient, session: Session, team_id: str, plan: Plan, now: datetime
+    ) -> dict[str, list[str]]:
+        last = self._last.get(team_id)
+        if last is not None and now - last < self.every:
+            return {}
+        self._last[team_id] = now
+        return sync_usergroups(client=client, session=session, team_id=team_id, plan=plan)

@@ -82,9 +82,7 @@ def do_mine(call: Call) -> list[Block]:
 
 
 def _sync_groups(call: Call, session: Any, plan: Any) -> bool:
-    from bot.people import sync_usergroups_now_and_then
-
-    synced = sync_usergroups_now_and_then(
+    synced = call.context["group_sync"].maybe(
         client=call.client, session=session, team_id=call.team_id, plan=plan, now=call.now
     )
     return any(call.user_id in users for users in synced.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+import requests
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -40,6 +42,45 @@ PEOPLE = {
     "UNOBODY": ("pablo", "Europe/Madrid", "es-ES", []),
     "UADMIN": ("ana", "Europe/Madrid", "es-ES", []),
 }
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, counting the work still running after an ack, so tests can wait for it."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=5)
+        self._busy = 0
+        self._lock = threading.Condition()
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._lock:
+            self._busy += 1
+
+        def run() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self._busy -= 1
+                    self._lock.notify_all()
+
+        return super().submit(run)
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every listener started so far has finished."""
+        with self._lock:
+            assert self._lock.wait_for(lambda: self._busy == 0, timeout), "listeners still running"
+
+
+class SettlingSlackClient(SlackClient):
+    """The Slack side, waiting after each request for the app's work after its ack."""
+
+    executor: TrackingExecutor
+
+    def post(self, body: str, content_type: str, **signing: Any) -> requests.Response:
+        response = super().post(body, content_type, **signing)
+        self.executor.settle()
+        return response
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -110,16 +151,20 @@ def running_app(database_url: str, *, seed: Path | None = None, assign: bool = T
         if assign:
             assign_people(engine, settings)
         clock = [NOW]
-        app = create_app(settings, engine=engine, client=slack_client(settings), clock=lambda: clock[0])
+        executor = TrackingExecutor()
+        app = create_app(settings, engine=engine, client=slack_client(settings), clock=lambda: clock[0],
+                         listener_executor=executor)
         server = make_server("127.0.0.1", 0, WsgiApp(app, engine), server_class=_ThreadingServer,
                              handler_class=_QuietHandler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         url = f"http://127.0.0.1:{server.server_port}"
+        side = SettlingSlackClient(f"{url}/slack/events", SIGNING_SECRET, fake=slack)
+        side.executor = executor
         try:
-            yield Harness(url=url, settings=settings, engine=engine, slack=slack, clock=clock,
-                          side=SlackClient(f"{url}/slack/events", SIGNING_SECRET, fake=slack))
+            yield Harness(url=url, settings=settings, engine=engine, slack=slack, clock=clock, side=side)
         finally:
+            executor.shutdown(wait=True)
             server.shutdown()
             server.server_close()
             engine.dispose()
