@@ -77,10 +77,10 @@ def hand_in(
     if link and not valid_url(link):
         raise EvidenceError("evidence.bad_url")
     result = Handed(deliverable=deliverable)
-    kinds: dict[str, None] = {}
+    kinds: list[str] = []  # one entry per masked value, so the person is told how many
     if link:
         masked = mask(link)
-        kinds.update(dict.fromkeys(masked.kinds))
+        kinds += [finding.kind for finding in masked.findings]
         result.pieces.append(
             Evidence(
                 deliverable_id=deliverable_id,
@@ -93,7 +93,7 @@ def hand_in(
         )
     if text:
         masked = mask(text)
-        kinds.update(dict.fromkeys(masked.kinds))
+        kinds += [finding.kind for finding in masked.findings]
         result.pieces.append(
             Evidence(
                 deliverable_id=deliverable_id,
@@ -106,7 +106,7 @@ def hand_in(
         )
     for file in files:
         name = mask(str(file.get("name") or file.get("title") or file.get("id") or "file"))
-        kinds.update(dict.fromkeys(name.kinds))
+        kinds += [finding.kind for finding in name.findings]
         result.pieces.append(
             Evidence(
                 deliverable_id=deliverable_id,
@@ -140,7 +140,7 @@ def hand_in(
     result.completed = (
         refresh_status(session, team_id=team_id, deliverable_id=deliverable_id, actor=user_id, source=source) == "done"
     )
-    result.masked_kinds = list(kinds)
+    result.masked_kinds = kinds
     return result
 
 

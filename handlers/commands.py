@@ -171,7 +171,7 @@ SUBCOMMANDS: dict[str, Callable[[Call], list[Block] | None]] = {
     "import": do_import,
     "digest": do_digest,
 }
-NEEDS_TRIGGER = {"evidence", "import", "digest"}  # answered after ack: they open a modal or post
+ANSWERED_LATER = {"digest"}  # posting to a channel may outlast the 3 s: ack first, answer through response_url
 
 
 def handle_deliverables(
@@ -212,15 +212,17 @@ def handle_deliverables(
         answer: list[Block] | None = help_blocks(lang, unknown=first)
     elif name in ADMIN_ONLY and not is_admin:
         answer = reply(t("admin.only", lang, command=f"/deliverables {name}"))
-    elif name in NEEDS_TRIGGER:
+    elif name in ANSWERED_LATER:
         ack()
         answer = handler(call)
         if answer:
             respond(blocks=answer, text=_plain(answer), response_type="ephemeral")
         return
     else:
-        answer = handler(call)
-    assert answer is not None
+        answer = handler(call)  # a modal opens here, inside the trigger_id's 3 s, and the ack is then empty
+    if answer is None:
+        ack()
+        return
     ack(blocks=answer, text=_plain(answer), response_type="ephemeral")
 
 

@@ -85,7 +85,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return load_settings(
-        _env_file=None, database_url=database_url, team_id=TEAM, deliverables_file=str(SEED), language="auto",
+        _env_file=None,
+        database_url=database_url,
+        team_id=TEAM,
+        deliverables_file=str(SEED),
+        language="auto",
         admin_user_ids="UADMIN",
     )
 

@@ -123,8 +123,13 @@ class Harness:
 def import_seed(engine: Engine, settings: Settings, path: Path | None = None) -> None:
     source = Path(path or settings.deliverables_file)
     with db.session_scope(engine) as session:
-        import_plan(session=session, plan=parse_file(source), team_id=settings.team_id, source_name=source.name,
-                    source_text=source.read_text(encoding="utf-8"))
+        import_plan(
+            session=session,
+            plan=parse_file(source),
+            team_id=settings.team_id,
+            source_name=source.name,
+            source_text=source.read_text(encoding="utf-8"),
+        )
 
 
 def assign_people(engine: Engine, settings: Settings) -> None:
@@ -135,16 +140,24 @@ def assign_people(engine: Engine, settings: Settings) -> None:
 
 
 @contextmanager
-def running_app(database_url: str, *, seed: Path | None = None, assign: bool = True, **overrides: Any
-                ) -> Iterator[Harness]:
+def running_app(
+    database_url: str, *, seed: Path | None = None, assign: bool = True, **overrides: Any
+) -> Iterator[Harness]:
     """Start a fake Slack and the app on loopback, with the seed imported and the people assigned."""
     with FakeSlack(token=TOKEN) as slack:
         slack.retry_after_seconds = 0
         for user, (name, tz, locale, _) in PEOPLE.items():
             slack.add_user(user, name=name, tz=tz, locale=locale)
-        options = {"database_url": database_url, "team_id": "T0LOCAL", "slack_bot_token": TOKEN,
-                   "slack_signing_secret": SIGNING_SECRET, "slack_api_url": slack.url, "admin_user_ids": "UADMIN",
-                   "language": "auto", **overrides}
+        options = {
+            "database_url": database_url,
+            "team_id": "T0LOCAL",
+            "slack_bot_token": TOKEN,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": slack.url,
+            "admin_user_ids": "UADMIN",
+            "language": "auto",
+            **overrides,
+        }
         settings = load_settings(_env_file=None, **options)
         engine = db.make_engine(settings.database_url)
         import_seed(engine, settings, seed)
@@ -152,10 +165,12 @@ def running_app(database_url: str, *, seed: Path | None = None, assign: bool = T
             assign_people(engine, settings)
         clock = [NOW]
         executor = TrackingExecutor()
-        app = create_app(settings, engine=engine, client=slack_client(settings), clock=lambda: clock[0],
-                         listener_executor=executor)
-        server = make_server("127.0.0.1", 0, WsgiApp(app, engine), server_class=_ThreadingServer,
-                             handler_class=_QuietHandler)
+        app = create_app(
+            settings, engine=engine, client=slack_client(settings), clock=lambda: clock[0], listener_executor=executor
+        )
+        server = make_server(
+            "127.0.0.1", 0, WsgiApp(app, engine), server_class=_ThreadingServer, handler_class=_QuietHandler
+        )
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         url = f"http://127.0.0.1:{server.server_port}"
@@ -209,5 +224,10 @@ def click(blocks: list[dict[str, Any]], text: str, *, tick: bool = True) -> dict
     selected = [o for o in element.get("initial_options", []) if o["value"] != option["value"]]
     if tick:
         selected.append(option)
-    return {"type": "checkboxes", "action_id": element["action_id"], "block_id": block["block_id"],
-            "selected_options": selected, "action_ts": "1733650000.000100"}
+    return {
+        "type": "checkboxes",
+        "action_id": element["action_id"],
+        "block_id": block["block_id"],
+        "selected_options": selected,
+        "action_ts": "1733650000.000100",
+    }

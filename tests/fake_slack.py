@@ -132,15 +132,24 @@ class FakeSlack(SlackState):
 
     # -- faults ------------------------------------------------------------------------------------
 
-    def set_rate_limit(self, method: str, *, per_minute: float, burst: int = 1, per_channel: bool = False,
-                       retry_after: int | None = None) -> None:
+    def set_rate_limit(
+        self,
+        method: str,
+        *,
+        per_minute: float,
+        burst: int = 1,
+        per_channel: bool = False,
+        retry_after: int | None = None,
+    ) -> None:
         """Answer HTTP 429 once ``method`` goes over ``per_minute`` (``burst`` calls may come at once)."""
         with self.lock:
-            self._faults.set_rate_limit(method, per_minute=per_minute, burst=burst,
-                                        per_channel=per_channel, retry_after=retry_after)
+            self._faults.set_rate_limit(
+                method, per_minute=per_minute, burst=burst, per_channel=per_channel, retry_after=retry_after
+            )
 
-    def fail_next(self, method: str, *, status: int = 500, times: int = 1, error: str | None = None,
-                  retry_after: int = 1) -> None:
+    def fail_next(
+        self, method: str, *, status: int = 500, times: int = 1, error: str | None = None, retry_after: int = 1
+    ) -> None:
         """Fail the next ``times`` calls to ``method``: HTTP ``status``, or ``ok: false`` with ``error``."""
         with self.lock:
             self._faults.fail_next(method, Fault(status, error, retry_after, times))
@@ -210,13 +219,11 @@ class FakeSlack(SlackState):
         with self.lock:
             self.calls.append(Call(method, params, status, response))
 
-    def _json(self, method: str, params: dict[str, Any], response: dict[str, Any],
-              status: int = 200) -> FaultAnswer:
+    def _json(self, method: str, params: dict[str, Any], response: dict[str, Any], status: int = 200) -> FaultAnswer:
         self._record(method, params, status, response)
         return FaultAnswer(status, json.dumps(response).encode(), JSON_TYPE, {})
 
-    def _api(self, method: str, query: str, content_type: str, body: bytes,
-             bearer: str | None) -> FaultAnswer:
+    def _api(self, method: str, query: str, content_type: str, body: bytes, bearer: str | None) -> FaultAnswer:
         params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
         try:
             params.update(_parse_body(content_type, body))

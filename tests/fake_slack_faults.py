@@ -87,7 +87,12 @@ class Faults:
         self._channel_buckets: dict[tuple[str, str], TokenBucket] = {}
 
     def set_rate_limit(
-        self, method: str, *, per_minute: float, burst: int = 1, per_channel: bool = False,
+        self,
+        method: str,
+        *,
+        per_minute: float,
+        burst: int = 1,
+        per_channel: bool = False,
         retry_after: int | None = None,
     ) -> None:
         self.buckets[method] = TokenBucket(per_minute, burst, retry_after)
@@ -139,7 +144,5 @@ class Faults:
             return template
         key = (method, channel)
         if key not in self._channel_buckets:
-            self._channel_buckets[key] = TokenBucket(
-                template.per_minute, template.burst, template.retry_after
-            )
+            self._channel_buckets[key] = TokenBucket(template.per_minute, template.burst, template.retry_after)
         return self._channel_buckets[key]

@@ -57,9 +57,7 @@ _BAD_JSON = object()
 
 def _with_block_ids(state: SlackState, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Fill in block_ids the way Slack does when the app leaves them out."""
-    return [
-        b if "block_id" in b else {**b, "block_id": state.new_id("b")[-5:]} for b in copy.deepcopy(blocks)
-    ]
+    return [b if "block_id" in b else {**b, "block_id": state.new_id("b")[-5:]} for b in copy.deepcopy(blocks)]
 
 
 def _content(state: SlackState, p: Params, *, require: bool) -> dict[str, Any]:
@@ -82,12 +80,13 @@ def _content(state: SlackState, p: Params, *, require: bool) -> dict[str, Any]:
         raise SlackError("no_text")
     metadata = _json_arg(p, "metadata")
     if metadata is not None and metadata != "":
-        if not (isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str)
-                and isinstance(metadata.get("event_payload"), dict)):
+        if not (
+            isinstance(metadata, dict)
+            and isinstance(metadata.get("event_type"), str)
+            and isinstance(metadata.get("event_payload"), dict)
+        ):
             raise SlackError("invalid_metadata_format")
-        fields["metadata"] = {
-            "event_type": metadata["event_type"], "event_payload": metadata["event_payload"]
-        }
+        fields["metadata"] = {"event_type": metadata["event_type"], "event_payload": metadata["event_payload"]}
     return fields
 
 
@@ -116,8 +115,16 @@ def _find(state: SlackState, channel: str, ts: Any) -> dict[str, Any]:
 
 
 def _bot_message(state: SlackState, fields: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "message", "user": state.bot_user_id, "bot_id": state.bot_id, "app_id": state.app_id,
-            "text": "", "ts": state.new_ts(), "team": state.team_id, **fields}
+    return {
+        "type": "message",
+        "user": state.bot_user_id,
+        "bot_id": state.bot_id,
+        "app_id": state.app_id,
+        "text": "",
+        "ts": state.new_ts(),
+        "team": state.team_id,
+        **fields,
+    }
 
 
 def _append(state: SlackState, channel: str, message: dict[str, Any], thread_ts: Any) -> None:
@@ -130,6 +137,7 @@ def _append(state: SlackState, channel: str, message: dict[str, Any], thread_ts:
 
 
 # -- chat ------------------------------------------------------------------------------------------
+
 
 def chat_post_message(state: SlackState, p: Params) -> dict[str, Any]:
     channel = _channel(state, p.get("channel"))
@@ -145,8 +153,7 @@ def chat_update(state: SlackState, p: Params) -> dict[str, Any]:
     if message.get("bot_id") != state.bot_id:
         raise SlackError("cant_update_message")
     message.update(fields, edited={"user": state.bot_user_id, "ts": state.new_ts()})
-    return {"channel": channel, "ts": message["ts"], "text": message["text"],
-            "message": copy.deepcopy(message)}
+    return {"channel": channel, "ts": message["ts"], "text": message["text"], "message": copy.deepcopy(message)}
 
 
 def chat_post_ephemeral(state: SlackState, p: Params) -> dict[str, Any]:
@@ -176,6 +183,7 @@ def chat_get_permalink(state: SlackState, p: Params) -> dict[str, Any]:
 
 
 # -- conversations ---------------------------------------------------------------------------------
+
 
 def conversations_open(state: SlackState, p: Params) -> dict[str, Any]:
     users = [u for u in str(p.get("users") or "").split(",") if u]
@@ -215,13 +223,18 @@ def conversations_history(state: SlackState, p: Params) -> dict[str, Any]:
             if not keep_metadata:
                 shown.pop("metadata", None)
             picked.append(shown)
-    page = picked[offset:offset + limit]
+    page = picked[offset : offset + limit]
     more = offset + limit < len(picked)
-    return {"messages": page, "has_more": more, "pin_count": 0,
-            "response_metadata": {"next_cursor": f"next:{offset + limit}" if more else ""}}
+    return {
+        "messages": page,
+        "has_more": more,
+        "pin_count": 0,
+        "response_metadata": {"next_cursor": f"next:{offset + limit}" if more else ""},
+    }
 
 
 # -- views -----------------------------------------------------------------------------------------
+
 
 def _use_trigger(state: SlackState, trigger_id: Any) -> None:
     if not trigger_id:
@@ -249,16 +262,32 @@ def _view_arg(state: SlackState, p: Params, allowed: tuple[str, ...]) -> dict[st
     return view
 
 
-def _store_view(state: SlackState, view: dict[str, Any], *, view_id: str | None = None,
-                root_view_id: str | None = None, previous_view_id: str | None = None) -> dict[str, Any]:
+def _store_view(
+    state: SlackState,
+    view: dict[str, Any],
+    *,
+    view_id: str | None = None,
+    root_view_id: str | None = None,
+    previous_view_id: str | None = None,
+) -> dict[str, Any]:
     view_id = view_id or state.new_id("V")
     stored = {
-        "id": view_id, "team_id": state.team_id, "private_metadata": "", "callback_id": "",
-        "external_id": "", "clear_on_close": False, "notify_on_close": False, **copy.deepcopy(view),
-        "blocks": _with_block_ids(state, view.get("blocks") or []), "state": {"values": {}},
-        "hash": f"{int(time.time())}.{secrets.token_hex(4)}", "root_view_id": root_view_id or view_id,
-        "previous_view_id": previous_view_id, "app_id": state.app_id,
-        "app_installed_team_id": state.team_id, "bot_id": state.bot_id,
+        "id": view_id,
+        "team_id": state.team_id,
+        "private_metadata": "",
+        "callback_id": "",
+        "external_id": "",
+        "clear_on_close": False,
+        "notify_on_close": False,
+        **copy.deepcopy(view),
+        "blocks": _with_block_ids(state, view.get("blocks") or []),
+        "state": {"values": {}},
+        "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+        "root_view_id": root_view_id or view_id,
+        "previous_view_id": previous_view_id,
+        "app_id": state.app_id,
+        "app_installed_team_id": state.team_id,
+        "bot_id": state.bot_id,
     }
     state.views[view_id] = stored
     return {"view": copy.deepcopy(stored)}
@@ -280,15 +309,19 @@ def views_update(state: SlackState, p: Params) -> dict[str, Any]:
     view_id, external_id = p.get("view_id"), p.get("external_id")
     if not view_id and not external_id:
         raise SlackError("invalid_arguments", response_metadata={"messages": ["[ERROR] missing view_id"]})
-    found = state.views.get(view_id) if view_id else next(
-        (v for v in state.views.values() if v.get("external_id") == external_id), None)
+    found = (
+        state.views.get(view_id)
+        if view_id
+        else next((v for v in state.views.values() if v.get("external_id") == external_id), None)
+    )
     if found is None:
         raise SlackError("not_found")
     if p.get("hash") and p["hash"] != found["hash"]:
         raise SlackError("hash_conflict")
     view = _view_arg(state, {**p, "view_id": found["id"]}, (found["type"],))
-    return _store_view(state, view, view_id=found["id"], root_view_id=found["root_view_id"],
-                       previous_view_id=found["previous_view_id"])
+    return _store_view(
+        state, view, view_id=found["id"], root_view_id=found["root_view_id"], previous_view_id=found["previous_view_id"]
+    )
 
 
 def views_publish(state: SlackState, p: Params) -> dict[str, Any]:
@@ -306,10 +339,18 @@ def views_publish(state: SlackState, p: Params) -> dict[str, Any]:
 
 # -- people, groups, files -------------------------------------------------------------------------
 
+
 def auth_test(state: SlackState, p: Params) -> dict[str, Any]:
-    return {"url": state.base_url, "team": "Fake Workspace", "user": state.users[state.bot_user_id]["name"],
-            "team_id": state.team_id, "user_id": state.bot_user_id, "bot_id": state.bot_id,
-            "app_id": state.app_id, "is_enterprise_install": False}
+    return {
+        "url": state.base_url,
+        "team": "Fake Workspace",
+        "user": state.users[state.bot_user_id]["name"],
+        "team_id": state.team_id,
+        "user_id": state.bot_user_id,
+        "bot_id": state.bot_id,
+        "app_id": state.app_id,
+        "is_enterprise_install": False,
+    }
 
 
 def users_info(state: SlackState, p: Params) -> dict[str, Any]:
@@ -390,6 +431,7 @@ def post_to_response_url(state: SlackState, key: str, payload: Params) -> None:
     elif payload.get("response_type") == "in_channel":
         _append(state, url.channel, _bot_message(state, fields), payload.get("thread_ts"))
     else:
-        state.ephemerals.append({"channel": url.channel, "user": url.user_id, "ts": state.new_ts(),
-                                 "via": "response_url", **fields})
+        state.ephemerals.append(
+            {"channel": url.channel, "user": url.user_id, "ts": state.new_ts(), "via": "response_url", **fields}
+        )
     url.uses += 1

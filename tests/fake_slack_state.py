@@ -79,18 +79,44 @@ class SlackState:
 
     # -- seeding the workspace ---------------------------------------------------------------------
 
-    def add_user(self, user_id: str, *, name: str, real_name: str | None = None, tz: str = "UTC",
-                 tz_offset: int = 0, locale: str = "en-US", email: str | None = None,
-                 is_bot: bool = False, deleted: bool = False) -> dict[str, Any]:
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        real_name: str | None = None,
+        tz: str = "UTC",
+        tz_offset: int = 0,
+        locale: str = "en-US",
+        email: str | None = None,
+        is_bot: bool = False,
+        deleted: bool = False,
+    ) -> dict[str, Any]:
         """Add a member; users.info returns this object (``locale`` only with include_locale)."""
         real = real_name or name
         user = {
-            "id": user_id, "team_id": self.team_id, "name": name, "deleted": deleted, "real_name": real,
-            "tz": tz, "tz_label": tz, "tz_offset": tz_offset, "locale": locale, "is_bot": is_bot,
-            "is_admin": False, "is_owner": False, "is_restricted": False, "is_ultra_restricted": False,
-            "is_app_user": False, "updated": int(time.time()),
-            "profile": {"real_name": real, "display_name": name, "email": email or f"{name}@example.com",
-                        "team": self.team_id},
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "deleted": deleted,
+            "real_name": real,
+            "tz": tz,
+            "tz_label": tz,
+            "tz_offset": tz_offset,
+            "locale": locale,
+            "is_bot": is_bot,
+            "is_admin": False,
+            "is_owner": False,
+            "is_restricted": False,
+            "is_ultra_restricted": False,
+            "is_app_user": False,
+            "updated": int(time.time()),
+            "profile": {
+                "real_name": real,
+                "display_name": name,
+                "email": email or f"{name}@example.com",
+                "team": self.team_id,
+            },
         }
         with self.lock:
             self.users[user_id] = user
@@ -101,40 +127,66 @@ class SlackState:
         with self.lock:
             self.channels[channel_id] = name
 
-    def add_usergroup(self, usergroup_id: str, *, handle: str, name: str | None = None,
-                      users: list[str] | tuple[str, ...] = ()) -> None:
+    def add_usergroup(
+        self, usergroup_id: str, *, handle: str, name: str | None = None, users: list[str] | tuple[str, ...] = ()
+    ) -> None:
         with self.lock:
             self.usergroups[usergroup_id] = {
-                "id": usergroup_id, "team_id": self.team_id, "is_usergroup": True, "is_subteam": True,
-                "name": name or handle, "description": "", "handle": handle, "is_external": False,
-                "date_create": int(time.time()), "date_update": int(time.time()), "date_delete": 0,
-                "created_by": self.bot_user_id, "users": list(users), "user_count": len(users),
+                "id": usergroup_id,
+                "team_id": self.team_id,
+                "is_usergroup": True,
+                "is_subteam": True,
+                "name": name or handle,
+                "description": "",
+                "handle": handle,
+                "is_external": False,
+                "date_create": int(time.time()),
+                "date_update": int(time.time()),
+                "date_delete": 0,
+                "created_by": self.bot_user_id,
+                "users": list(users),
+                "user_count": len(users),
             }
 
-    def add_file(self, file_id: str, *, name: str, content: bytes, mimetype: str = "application/pdf",
-                 filetype: str | None = None, user: str | None = None, title: str | None = None
-                 ) -> dict[str, Any]:
+    def add_file(
+        self,
+        file_id: str,
+        *,
+        name: str,
+        content: bytes,
+        mimetype: str = "application/pdf",
+        filetype: str | None = None,
+        user: str | None = None,
+        title: str | None = None,
+    ) -> dict[str, Any]:
         """Add a file served at ``url_private`` (only with the bot token) and described by files.info."""
         url = f"{self.base_url}files-pri/{self.team_id}-{file_id}/"
         info = {
-            "id": file_id, "created": int(time.time()), "timestamp": int(time.time()), "name": name,
-            "title": title or name, "mimetype": mimetype, "filetype": filetype or name.rsplit(".", 1)[-1],
-            "pretty_type": (filetype or name.rsplit(".", 1)[-1]).upper(), "user": user or self.bot_user_id,
-            "user_team": self.team_id, "mode": "hosted", "size": len(content), "is_external": False,
-            "url_private": url + name, "url_private_download": f"{url}download/{name}",
+            "id": file_id,
+            "created": int(time.time()),
+            "timestamp": int(time.time()),
+            "name": name,
+            "title": title or name,
+            "mimetype": mimetype,
+            "filetype": filetype or name.rsplit(".", 1)[-1],
+            "pretty_type": (filetype or name.rsplit(".", 1)[-1]).upper(),
+            "user": user or self.bot_user_id,
+            "user_team": self.team_id,
+            "mode": "hosted",
+            "size": len(content),
+            "is_external": False,
+            "url_private": url + name,
+            "url_private_download": f"{url}download/{name}",
             "permalink": f"{self.base_url}files/{user or self.bot_user_id}/{file_id}/{name}",
         }
         with self.lock:
             self.files[file_id] = StoredFile(info, content, mimetype)
         return copy.deepcopy(info)
 
-    def add_message(self, channel: str, *, text: str, user: str, thread_ts: str | None = None
-                    ) -> dict[str, Any]:
+    def add_message(self, channel: str, *, text: str, user: str, thread_ts: str | None = None) -> dict[str, Any]:
         """Put a message from a person into a channel's history (the app cannot update it)."""
         with self.lock:
-            message = {
-                "type": "message", "user": user, "text": text, "ts": self.new_ts(), "team": self.team_id
-            }
+            message = {"type": "message", "user": user, "text": text, "ts": self.new_ts(), "team": self.team_id}
             if thread_ts:
                 message["thread_ts"] = thread_ts
             self.history.setdefault(channel, []).append(message)
@@ -147,7 +199,8 @@ class SlackState:
         with self.lock:
             return [
                 {**copy.deepcopy(m), "channel": ch}
-                for ch, msgs in self.history.items() if channel is None or ch == channel
+                for ch, msgs in self.history.items()
+                if channel is None or ch == channel
                 for m in msgs
             ]
 
@@ -164,8 +217,7 @@ class SlackState:
 
     def clear_conversations(self) -> None:
         with self.lock:
-            for store in (self.history, self.views, self.home_views, self.dms, self.triggers,
-                          self.response_urls):
+            for store in (self.history, self.views, self.home_views, self.dms, self.triggers, self.response_urls):
                 store.clear()
             self.ephemerals.clear()
 
@@ -216,8 +268,8 @@ class SlackState:
         with self.lock:
             stored = self.files.get(parts[2].split("-", 1)[1])
         if stored is None or path not in (
-            urlsplit(stored.info["url_private"]).path, urlsplit(stored.info["url_private_download"]).path
+            urlsplit(stored.info["url_private"]).path,
+            urlsplit(stored.info["url_private_download"]).path,
         ):
             return None
         return stored
-

@@ -18,12 +18,9 @@ Surface = Literal["message", "modal", "home"]
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_MESSAGE_TEXT = 40_000
-MAX_OPTIONS = {"checkboxes": 10, "radio_buttons": 10, "overflow": 5, "static_select": 100,
-               "multi_static_select": 100}
+MAX_OPTIONS = {"checkboxes": 10, "radio_buttons": 10, "overflow": 5, "static_select": 100, "multi_static_select": 100}
 VIEW_TITLE_LIMIT = 24
-BLOCK_TYPES: frozenset[str] = frozenset(
-    getattr(cls, "type", None) or "" for cls in Block.__subclasses__()
-) - {""}
+BLOCK_TYPES: frozenset[str] = frozenset(getattr(cls, "type", None) or "" for cls in Block.__subclasses__()) - {""}
 ELEMENT_TYPES: frozenset[str] = frozenset(
     {getattr(cls, "type", "") for cls in BlockElement._get_sub_block_elements()} - {""}
 ) | {"plain_text", "mrkdwn"}
@@ -53,9 +50,7 @@ def _text_of(value: Any) -> str:
     return str(value or "")
 
 
-def _check_element(
-    element: Any, pointer: str, surface: Surface, block_type: str, errors: list[str]
-) -> str | None:
+def _check_element(element: Any, pointer: str, surface: Surface, block_type: str, errors: list[str]) -> str | None:
     """Check one element; return its action_id, if any."""
     if not isinstance(element, dict) or not isinstance(element.get("type"), str):
         errors.append(f"element must be an object with a type [json-pointer:{pointer}]")
@@ -143,18 +138,12 @@ def validate_view(view: Any, *, allowed: tuple[str, ...], strict_action_ids: boo
         if not isinstance(title, dict) or title.get("type") != "plain_text":
             errors.append("must provide a plain_text title [json-pointer:/view/title]")
         elif not 1 <= len(_text_of(title)) <= VIEW_TITLE_LIMIT:
-            errors.append(
-                f"must be less than {VIEW_TITLE_LIMIT + 1} characters [json-pointer:/view/title/text]"
-            )
+            errors.append(f"must be less than {VIEW_TITLE_LIMIT + 1} characters [json-pointer:/view/title/text]")
         for name in ("submit", "close"):
             if len(_text_of(view.get(name))) > VIEW_TITLE_LIMIT:
-                errors.append(
-                    f"must be less than {VIEW_TITLE_LIMIT + 1} characters [json-pointer:/view/{name}/text]"
-                )
+                errors.append(f"must be less than {VIEW_TITLE_LIMIT + 1} characters [json-pointer:/view/{name}/text]")
         blocks = view.get("blocks")
-        has_input = isinstance(blocks, list) and any(
-            isinstance(b, dict) and b.get("type") == "input" for b in blocks
-        )
+        has_input = isinstance(blocks, list) and any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
         if has_input and not view.get("submit"):
             errors.append("must provide submit when an input block is present [json-pointer:/view/submit]")
     for name, limit in (("private_metadata", 3000), ("callback_id", 255), ("external_id", 255)):

@@ -49,9 +49,18 @@ def sign(signing_secret: str, timestamp: int, body: str) -> str:
 class SlackClient:
     """Sends slash commands, interactions and events to the app as Slack would."""
 
-    def __init__(self, app_url: str, signing_secret: str, *, fake: FakeSlack | None = None,
-                 team_id: str = TEAM_ID, team_domain: str = "fake-workspace", api_app_id: str = APP_ID,
-                 command: str = "/deliverables", timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        app_url: str,
+        signing_secret: str,
+        *,
+        fake: FakeSlack | None = None,
+        team_id: str = TEAM_ID,
+        team_domain: str = "fake-workspace",
+        api_app_id: str = APP_ID,
+        command: str = "/deliverables",
+        timeout: float = 10.0,
+    ) -> None:
         self.app_url = app_url
         self.signing_secret = signing_secret
         self.fake = fake
@@ -71,8 +80,7 @@ class SlackClient:
             return self.fake.new_trigger_id()
         return f"{secrets.randbelow(10**10)}.{int(time.time())}.{secrets.token_hex(16)}"
 
-    def response_url(self, channel_id: str, *, user_id: str | None = None,
-                     message_ts: str | None = None) -> str:
+    def response_url(self, channel_id: str, *, user_id: str | None = None, message_ts: str | None = None) -> str:
         """A response_url on the fake (a dead loopback one without a fake)."""
         if self.fake is not None:
             return self.fake.response_url(channel_id, user_id=user_id, message_ts=message_ts)
@@ -96,16 +104,32 @@ class SlackClient:
         # Bytes, not str: requests would send a str body as latin-1 and break the signature.
         return self.session.post(self.app_url, data=body.encode(), headers=headers, timeout=self.timeout)
 
-    def send_command(self, text: str, user_id: str, *, channel_id: str = "C0FAKE0001",
-                     channel_name: str = "general", user_name: str | None = None,
-                     command: str | None = None, response_url: str | None = None,
-                     trigger_id: str | None = None, **signing: Unpack[Signing]) -> requests.Response:
+    def send_command(
+        self,
+        text: str,
+        user_id: str,
+        *,
+        channel_id: str = "C0FAKE0001",
+        channel_name: str = "general",
+        user_name: str | None = None,
+        command: str | None = None,
+        response_url: str | None = None,
+        trigger_id: str | None = None,
+        **signing: Unpack[Signing],
+    ) -> requests.Response:
         """Send a slash command as a form-encoded body."""
         fields = {
-            "token": self.verification_token, "team_id": self.team_id, "team_domain": self.team_domain,
-            "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id,
-            "user_name": user_name or user_id.lower(), "command": command or self.command, "text": text,
-            "api_app_id": self.api_app_id, "is_enterprise_install": "false",
+            "token": self.verification_token,
+            "team_id": self.team_id,
+            "team_domain": self.team_domain,
+            "channel_id": channel_id,
+            "channel_name": channel_name,
+            "user_id": user_id,
+            "user_name": user_name or user_id.lower(),
+            "command": command or self.command,
+            "text": text,
+            "api_app_id": self.api_app_id,
+            "is_enterprise_install": "false",
             "response_url": response_url or self.response_url(channel_id, user_id=user_id),
             "trigger_id": trigger_id or self.new_trigger_id(),
         }
@@ -127,59 +151,92 @@ class SlackClient:
             )
         return self.post(urlencode({"payload": json.dumps(payload)}), FORM, **signing)
 
-    def send_view_submission(self, user_id: str, callback_id: str, private_metadata: str = "",
-                             state_values: dict[str, Any] | None = None, *, view_id: str | None = None,
-                             **signing: Unpack[Signing]) -> requests.Response:
+    def send_view_submission(
+        self,
+        user_id: str,
+        callback_id: str,
+        private_metadata: str = "",
+        state_values: dict[str, Any] | None = None,
+        *,
+        view_id: str | None = None,
+        **signing: Unpack[Signing],
+    ) -> requests.Response:
         """Send a ``view_submission`` of a modal."""
-        payload = view_submission_payload(user_id, callback_id, private_metadata, state_values or {},
-                                          view_id=view_id, team_id=self.team_id)
+        payload = view_submission_payload(
+            user_id, callback_id, private_metadata, state_values or {}, view_id=view_id, team_id=self.team_id
+        )
         opened = self.fake.views.get(view_id or "") if self.fake is not None else None
         if opened is not None:  # submit the modal the app really opened, with the user's input
             given = {k: payload["view"][k] for k in ("callback_id", "private_metadata", "state")}
             payload["view"] = {**opened, **given}
         return self.send_action(payload, **signing)
 
-    def send_event(self, event: dict[str, Any], *, event_id: str | None = None,
-                   **signing: Unpack[Signing]) -> requests.Response:
+    def send_event(
+        self, event: dict[str, Any], *, event_id: str | None = None, **signing: Unpack[Signing]
+    ) -> requests.Response:
         """Send an Events API ``event_callback`` envelope as JSON."""
         envelope = {
-            "token": self.verification_token, "team_id": self.team_id, "api_app_id": self.api_app_id,
-            "event": event, "type": "event_callback",
-            "event_id": event_id or "Ev" + secrets.token_hex(5).upper(), "event_time": int(time.time()),
-            "authorizations": [{"enterprise_id": None, "team_id": self.team_id, "user_id": BOT_USER_ID,
-                                "is_bot": True, "is_enterprise_install": False}],
-            "is_ext_shared_channel": False, "event_context": "4-" + secrets.token_hex(8),
+            "token": self.verification_token,
+            "team_id": self.team_id,
+            "api_app_id": self.api_app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or "Ev" + secrets.token_hex(5).upper(),
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": self.team_id,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+            "event_context": "4-" + secrets.token_hex(8),
         }
         return self.post(json.dumps(envelope), JSON, **signing)
 
 
 # -- payload builders (shapes from Slack's sample payloads) ----------------------------------------
 
+
 def _user(user_id: str, team_id: str) -> dict[str, str]:
     return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id}
 
 
 def message_container(channel_id: str, message_ts: str, *, is_ephemeral: bool = False) -> dict[str, Any]:
-    return {
-        "type": "message", "message_ts": message_ts, "channel_id": channel_id, "is_ephemeral": is_ephemeral
-    }
+    return {"type": "message", "message_ts": message_ts, "channel_id": channel_id, "is_ephemeral": is_ephemeral}
 
 
 def view_container(view_id: str) -> dict[str, Any]:
     return {"type": "view", "view_id": view_id}
 
 
-def block_actions_payload(user_id: str, actions: list[dict[str, Any]], container: dict[str, Any],
-                          message: dict[str, Any] | None = None, view: dict[str, Any] | None = None,
-                          response_url: str | None = None, trigger_id: str | None = None, *,
-                          team_id: str = TEAM_ID, state_values: dict[str, Any] | None = None
-                          ) -> dict[str, Any]:
+def block_actions_payload(
+    user_id: str,
+    actions: list[dict[str, Any]],
+    container: dict[str, Any],
+    message: dict[str, Any] | None = None,
+    view: dict[str, Any] | None = None,
+    response_url: str | None = None,
+    trigger_id: str | None = None,
+    *,
+    team_id: str = TEAM_ID,
+    state_values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A ``block_actions`` payload; SlackClient.send_action fills trigger_id and response_url if None."""
     payload: dict[str, Any] = {
-        "type": "block_actions", "user": _user(user_id, team_id), "api_app_id": APP_ID,
-        "team": {"id": team_id, "domain": "fake-workspace"}, "enterprise": None,
-        "is_enterprise_install": False, "container": container, "trigger_id": trigger_id,
-        "state": {"values": state_values or {}}, "actions": actions,
+        "type": "block_actions",
+        "user": _user(user_id, team_id),
+        "api_app_id": APP_ID,
+        "team": {"id": team_id, "domain": "fake-workspace"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "container": container,
+        "trigger_id": trigger_id,
+        "state": {"values": state_values or {}},
+        "actions": actions,
     }
     if container.get("type") == "message":
         payload["channel"] = {"id": container["channel_id"], "name": "general"}
@@ -196,44 +253,80 @@ def _option(option: str | dict[str, Any]) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": option, "emoji": True}, "value": option}
 
 
-def checkbox_action(action_id: str, block_id: str, selected_options: list[str] | list[dict[str, Any]]
-                    ) -> dict[str, Any]:
+def checkbox_action(
+    action_id: str, block_id: str, selected_options: list[str] | list[dict[str, Any]]
+) -> dict[str, Any]:
     """A checkboxes action; options may be given as values or as option objects."""
-    return {"type": "checkboxes", "action_id": action_id, "block_id": block_id,
-            "selected_options": [_option(o) for o in selected_options], "action_ts": f"{time.time():.6f}"}
+    return {
+        "type": "checkboxes",
+        "action_id": action_id,
+        "block_id": block_id,
+        "selected_options": [_option(o) for o in selected_options],
+        "action_ts": f"{time.time():.6f}",
+    }
 
 
 def button_action(action_id: str, block_id: str, value: str, text: str = "") -> dict[str, Any]:
-    return {"type": "button", "action_id": action_id, "block_id": block_id, "value": value,
-            "text": {"type": "plain_text", "text": text or value, "emoji": True},
-            "action_ts": f"{time.time():.6f}"}
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": text or value, "emoji": True},
+        "action_ts": f"{time.time():.6f}",
+    }
 
 
-def app_home_opened_event(user_id: str, *, tab: str = "home", view: dict[str, Any] | None = None
-                          ) -> dict[str, Any]:
-    event: dict[str, Any] = {"type": "app_home_opened", "user": user_id, "channel": "D" + user_id[1:],
-                             "tab": tab, "event_ts": f"{time.time():.6f}"}
+def app_home_opened_event(user_id: str, *, tab: str = "home", view: dict[str, Any] | None = None) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "type": "app_home_opened",
+        "user": user_id,
+        "channel": "D" + user_id[1:],
+        "tab": tab,
+        "event_ts": f"{time.time():.6f}",
+    }
     if view is not None:
         event["view"] = view
     return event
 
 
-def view_submission_payload(user_id: str, callback_id: str, private_metadata: str,
-                            state_values: dict[str, Any], *, view_id: str | None = None,
-                            team_id: str = TEAM_ID) -> dict[str, Any]:
+def view_submission_payload(
+    user_id: str,
+    callback_id: str,
+    private_metadata: str,
+    state_values: dict[str, Any],
+    *,
+    view_id: str | None = None,
+    team_id: str = TEAM_ID,
+) -> dict[str, Any]:
     """A ``view_submission``; ``state_values`` is ``{block_id: {action_id: {"type": ..., ...}}}``."""
     view_id = view_id or "V" + secrets.token_hex(5).upper()
     return {
-        "type": "view_submission", "team": {"id": team_id, "domain": "fake-workspace"},
-        "user": _user(user_id, team_id), "api_app_id": APP_ID, "trigger_id": None,
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "fake-workspace"},
+        "user": _user(user_id, team_id),
+        "api_app_id": APP_ID,
+        "trigger_id": None,
         "view": {
-            "id": view_id, "team_id": team_id, "type": "modal", "callback_id": callback_id,
-            "private_metadata": private_metadata, "state": {"values": state_values},
-            "title": {"type": "plain_text", "text": "Deliverables", "emoji": True}, "blocks": [],
-            "hash": f"{int(time.time())}.{secrets.token_hex(4)}", "root_view_id": view_id,
-            "previous_view_id": None, "external_id": "", "clear_on_close": False,
-            "notify_on_close": False, "app_id": APP_ID, "bot_id": "B0BOT00001",
+            "id": view_id,
+            "team_id": team_id,
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "state": {"values": state_values},
+            "title": {"type": "plain_text", "text": "Deliverables", "emoji": True},
+            "blocks": [],
+            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+            "root_view_id": view_id,
+            "previous_view_id": None,
+            "external_id": "",
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "app_id": APP_ID,
+            "bot_id": "B0BOT00001",
             "app_installed_team_id": team_id,
         },
-        "response_urls": [], "is_enterprise_install": False, "enterprise": None,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
     }

@@ -26,9 +26,7 @@ TOKEN = "xoxb-test"
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
     with FakeSlack(token=TOKEN) as fake:
-        fake.add_user(
-            "U1", name="ana", real_name="Ana Ruiz", tz="Europe/Madrid", tz_offset=3600, locale="es-ES"
-        )
+        fake.add_user("U1", name="ana", real_name="Ana Ruiz", tz="Europe/Madrid", tz_offset=3600, locale="es-ES")
         yield fake
 
 
@@ -43,8 +41,11 @@ def section(text: str, **extra: Any) -> dict[str, Any]:
 
 def checkboxes(count: int) -> dict[str, Any]:
     options = [{"text": {"type": "plain_text", "text": f"item {i}"}, "value": str(i)} for i in range(count)]
-    return {"type": "actions", "block_id": "items",
-            "elements": [{"type": "checkboxes", "action_id": "tick", "options": options}]}
+    return {
+        "type": "actions",
+        "block_id": "items",
+        "elements": [{"type": "checkboxes", "action_id": "tick", "options": options}],
+    }
 
 
 def error_of(call: Any) -> SlackApiError:
@@ -69,11 +70,28 @@ def test_valid_message_posts_to_a_users_dm(slack: FakeSlack, client: WebClient) 
         ([{"type": "sekshun", "text": "x"}], "unsupported type"),
         ([section("x" * 3001)], "3000"),
         ([{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}], "150"),
-        ([{"type": "actions", "elements": [
-            {"type": "button", "text": {"type": "plain_text", "text": "b" * 76}, "action_id": "go"}]}], "75"),
+        (
+            [
+                {
+                    "type": "actions",
+                    "elements": [
+                        {"type": "button", "text": {"type": "plain_text", "text": "b" * 76}, "action_id": "go"}
+                    ],
+                }
+            ],
+            "75",
+        ),
         ([section("a", block_id="same"), section("b", block_id="same")], "duplicate block_id"),
-        ([{"type": "input", "label": {"type": "plain_text", "text": "Evidence"},
-           "element": {"type": "file_input", "action_id": "f"}}], "file_input"),
+        (
+            [
+                {
+                    "type": "input",
+                    "label": {"type": "plain_text", "text": "Evidence"},
+                    "element": {"type": "file_input", "action_id": "f"},
+                }
+            ],
+            "file_input",
+        ),
         ([section("x", colour="red")], "additional property"),
     ],
 )
@@ -89,8 +107,9 @@ def test_invalid_blocks_are_rejected(
 def test_blocks_sent_as_a_json_string_in_form_data_are_checked_too(client: WebClient) -> None:
     ok = client.api_call("chat.postMessage", params={"channel": "U1", "blocks": json.dumps([section("x")])})
     assert ok["ok"]
-    error = error_of(lambda: client.api_call(
-        "chat.postMessage", params={"channel": "U1", "blocks": json.dumps([checkboxes(11)])}))
+    error = error_of(
+        lambda: client.api_call("chat.postMessage", params={"channel": "U1", "blocks": json.dumps([checkboxes(11)])})
+    )
     assert error.response["error"] == "invalid_blocks"
 
 
@@ -194,11 +213,11 @@ def test_views_open_needs_a_fresh_trigger_and_a_short_title(slack: FakeSlack, cl
     trigger = slack.new_trigger_id()
     view = client.views_open(trigger_id=trigger, view=modal)["view"]
     assert error_of(lambda: client.views_open(trigger_id=trigger, view=modal)).response["error"] == (
-        "exchanged_trigger_id")
+        "exchanged_trigger_id"
+    )
     stale = slack.new_trigger_id()
     slack.expire_trigger(stale)
-    assert error_of(lambda: client.views_open(trigger_id=stale, view=modal)).response["error"] == (
-        "expired_trigger_id")
+    assert error_of(lambda: client.views_open(trigger_id=stale, view=modal)).response["error"] == ("expired_trigger_id")
     long_title = {**modal, "title": {"type": "plain_text", "text": "t" * 25}}
     bad = error_of(lambda: client.views_open(trigger_id=slack.new_trigger_id(), view=long_title))
     assert bad.response["error"] == "invalid_arguments"
@@ -253,8 +272,13 @@ def test_signed_requests_verify_with_slack_sdk(slack: FakeSlack) -> None:
     try:
         side = SlackClient(f"http://127.0.0.1:{server.server_address[1]}/slack/events", "s3cret", fake=slack)
         side.send_command("hoy ✅", "U1")
-        side.send_action(block_actions_payload("U1", [checkbox_action("tick", "items", ["1"])],
-                                               {"type": "message", "channel_id": "C1", "message_ts": "1.2"}))
+        side.send_action(
+            block_actions_payload(
+                "U1",
+                [checkbox_action("tick", "items", ["1"])],
+                {"type": "message", "channel_id": "C1", "message_ts": "1.2"},
+            )
+        )
         side.send_event(app_home_opened_event("U1"), retry_num=2)
         side.send_command("x", "U1", bad_signature=True)
         side.send_command("x", "U1", timestamp=int(time.time()) - 600)
@@ -264,9 +288,7 @@ def test_signed_requests_verify_with_slack_sdk(slack: FakeSlack) -> None:
     verifier = SignatureVerifier("s3cret")
 
     def valid(headers: dict[str, str], body: bytes) -> bool:
-        return verifier.is_valid(
-            body.decode(), headers["X-Slack-Request-Timestamp"], headers["X-Slack-Signature"]
-        )
+        return verifier.is_valid(body.decode(), headers["X-Slack-Request-Timestamp"], headers["X-Slack-Signature"])
 
     assert [valid(h, b) for h, b in seen] == [True, True, True, False, False]
     command_body = seen[0][1]

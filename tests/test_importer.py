@@ -20,14 +20,29 @@ def sample_plan() -> Plan:
         title="Launch",
         date=date(2025, 12, 7),
         language="en",
-        sections=[Section(title="BLOCKERS", priority="blocker", due=date(2025, 12, 9)),
-                  Section(title="DOCS", priority="normal")],
+        sections=[
+            Section(title="BLOCKERS", priority="blocker", due=date(2025, 12, 9)),
+            Section(title="DOCS", priority="normal"),
+        ],
         deliverables=[
-            Deliverable(number=1, title="Final PR approved", section="BLOCKERS", priority="blocker",
-                        owners=["Dev Lead"], due=date(2025, 12, 9), evidence="Link to the PR",
-                        items=[Item("Open the PR"), Item("Ask for reviews")]),
-            Deliverable(number=2, title="Secrets in the secret manager", section="BLOCKERS", priority="blocker",
-                        owners=["SRE", "Security"], items=[Item("Provision LOG_TOKEN"), Item("Provision DB creds")]),
+            Deliverable(
+                number=1,
+                title="Final PR approved",
+                section="BLOCKERS",
+                priority="blocker",
+                owners=["Dev Lead"],
+                due=date(2025, 12, 9),
+                evidence="Link to the PR",
+                items=[Item("Open the PR"), Item("Ask for reviews")],
+            ),
+            Deliverable(
+                number=2,
+                title="Secrets in the secret manager",
+                section="BLOCKERS",
+                priority="blocker",
+                owners=["SRE", "Security"],
+                items=[Item("Provision LOG_TOKEN"), Item("Provision DB creds")],
+            ),
             Deliverable(number=3, title="Playbooks", section="DOCS", owners=["SRE"], items=[Item("High 5xx rate")]),
         ],
         today=[RoleList(role="SRE", items=[Item("Provision secrets")])],
@@ -35,8 +50,9 @@ def sample_plan() -> Plan:
 
 
 def load(session: Session, plan: Plan, actor: str = "cli"):
-    report = import_plan(session=session, plan=plan, team_id=TEAM, source_name="doc.md", source_text=repr(plan),
-                         actor=actor)
+    report = import_plan(
+        session=session, plan=plan, team_id=TEAM, source_name="doc.md", source_text=repr(plan), actor=actor
+    )
     session.commit()
     return report
 

@@ -20,8 +20,9 @@ def app(database_url: str) -> Iterator[Harness]:
 
 
 def ephemeral_tick(app: Harness, user: str, blocks: list[dict], text: str, *, tick: bool = True, **signing):
-    payload = block_actions_payload(user, [click(blocks, text, tick=tick)],
-                                    message_container("C0FAKE0001", "1733650000.000001", is_ephemeral=True))
+    payload = block_actions_payload(
+        user, [click(blocks, text, tick=tick)], message_container("C0FAKE0001", "1733650000.000001", is_ephemeral=True)
+    )
     response = app.side.send_action(payload, **signing)
     assert response.status_code == 200
     return response
@@ -106,8 +107,9 @@ def test_two_owners_ticking_different_items_of_one_deliverable_at_once_both_stic
 
 def test_a_repeated_request_changes_nothing_more(app: Harness) -> None:
     blocks = app.command("mine", "USRE1")["blocks"]
-    payload = block_actions_payload("USRE1", [click(blocks, "LOG_TOKEN")],
-                                    message_container("C0FAKE0001", "1733650000.000001", is_ephemeral=True))
+    payload = block_actions_payload(
+        "USRE1", [click(blocks, "LOG_TOKEN")], message_container("C0FAKE0001", "1733650000.000001", is_ephemeral=True)
+    )
     app.side.send_action(payload)
     app.side.send_action(payload, retry_num=1, retry_reason="http_timeout")
     with app.session() as session:
@@ -120,14 +122,21 @@ def test_a_dm_tick_updates_that_message_with_chat_update(app: Harness) -> None:
     from storage.db import session_scope
 
     with session_scope(app.engine) as session:
-        page = checklists.user_checklist(session=session, settings=app.settings, team_id=app.settings.team_id,
-                                         user_id="USRE1", now=app.clock[0], surface="reminder")
+        page = checklists.user_checklist(
+            session=session,
+            settings=app.settings,
+            team_id=app.settings.team_id,
+            user_id="USRE1",
+            now=app.clock[0],
+            surface="reminder",
+        )
     assert page is not None
     from bot.app import slack_client
 
     posted = slack_client(app.settings).chat_postMessage(channel="USRE1", blocks=page.blocks, text=page.text)
-    payload = block_actions_payload("USRE1", [click(page.blocks, "Test connection")],
-                                    message_container(posted["channel"], posted["ts"]))
+    payload = block_actions_payload(
+        "USRE1", [click(page.blocks, "Test connection")], message_container(posted["channel"], posted["ts"])
+    )
     app.side.send_action(payload)
     updates = app.slack.calls_to("chat.update")
     assert len(updates) == 1 and updates[0].ok
@@ -144,8 +153,9 @@ def test_the_last_item_with_evidence_in_makes_the_deliverable_done(app: Harness)
     with session_scope(app.engine) as session:
         deliverable = session.exec(select(Deliverable).where(Deliverable.title == "Redis Provisionado")).one()
         session.add(Evidence(deliverable_id=deliverable.id, user_id="USRE1", kind="text", text="redis:6379 ok"))
-        refresh_status(session, team_id=app.settings.team_id, deliverable_id=deliverable.id, actor="USRE1",
-                       source="test")
+        refresh_status(
+            session, team_id=app.settings.team_id, deliverable_id=deliverable.id, actor="USRE1", source="test"
+        )
     for text in ("Provisionar Redis instance", "Configurar access policy", "Test connection"):
         ephemeral_tick(app, "USRE1", app.command("mine", "USRE1")["blocks"], text)
     with app.session() as session:
@@ -167,8 +177,9 @@ def test_home_tab_shows_the_same_checklist_and_team_progress(app: Harness) -> No
     assert len(view["blocks"]) <= 100
     assert validate_blocks(view["blocks"], surface="home") == []
 
-    payload = block_actions_payload("USRE1", [click(view["blocks"], "Push a registry")],
-                                    {"type": "view", "view_id": view["id"]}, view=view)
+    payload = block_actions_payload(
+        "USRE1", [click(view["blocks"], "Push a registry")], {"type": "view", "view_id": view["id"]}, view=view
+    )
     app.side.send_action(payload)
     assert item(app, "Push a registry").done
     assert app.slack.calls_to("views.update")[-1].ok
@@ -242,12 +253,21 @@ def test_slack_rate_limits_are_waited_out(app: Harness) -> None:
     from storage.db import session_scope
 
     with session_scope(app.engine) as session:
-        page = checklists.user_checklist(session=session, settings=app.settings, team_id=app.settings.team_id,
-                                         user_id="UQA1", now=app.clock[0], surface="reminder")
+        page = checklists.user_checklist(
+            session=session,
+            settings=app.settings,
+            team_id=app.settings.team_id,
+            user_id="UQA1",
+            now=app.clock[0],
+            surface="reminder",
+        )
     assert page is not None
     posted = slack_client(app.settings).chat_postMessage(channel="UQA1", blocks=page.blocks, text=page.text)
-    app.side.send_action(block_actions_payload("UQA1", [click(page.blocks, "Crear scripts E2E")],
-                                               message_container(posted["channel"], posted["ts"])))
+    app.side.send_action(
+        block_actions_payload(
+            "UQA1", [click(page.blocks, "Crear scripts E2E")], message_container(posted["channel"], posted["ts"])
+        )
+    )
     updates = app.slack.calls_to("chat.update")
     assert [c.status for c in updates] == [429, 429, 200]
     assert ticked(app.slack.messages(posted["channel"])[-1]["blocks"], "Crear scripts E2E")
@@ -265,29 +285,40 @@ def test_long_checklists_page_instead_of_failing(database_url: str, tmp_path) ->
         with session_scope(big.engine) as session:
             plan = repo.active_plan(session=session, team_id=big.settings.team_id)
             roles = list(repo.plan_roles(session=session, plan_id=plan.id).values())
-            repo.assign_role(session=session, team_id=big.settings.team_id, role=roles[0], user_ids=["USRE1"],
-                             actor="cli")
+            repo.assign_role(
+                session=session, team_id=big.settings.team_id, role=roles[0], user_ids=["USRE1"], actor="cli"
+            )
         first = big.command("mine", "USRE1")["blocks"]
         assert len(first) <= 50
         pager = [b for b in first if b.get("block_id") == "pager"]
         assert pager, "a long list offers more pages"
         more = pager[0]["elements"][0]
-        big.side.send_action(block_actions_payload(
-            "USRE1", [button_action(more["action_id"], "pager", more["value"])],
-            message_container("C0FAKE0001", "1733650000.000001", is_ephemeral=True)))
+        big.side.send_action(
+            block_actions_payload(
+                "USRE1",
+                [button_action(more["action_id"], "pager", more["value"])],
+                message_container("C0FAKE0001", "1733650000.000001", is_ephemeral=True),
+            )
+        )
         second = big.responses()[-1]["blocks"]
         assert len(second) <= 50 and second != first
         assert validate_blocks(second, surface="message") == []
-        titles = lambda blocks: {b["text"]["text"].split("*")[1] for b in blocks  # noqa: E731
-                                 if b.get("type") == "section" and b.get("block_id", "").startswith("d:")}
+        titles = lambda blocks: {
+            b["text"]["text"].split("*")[1]
+            for b in blocks  # noqa: E731
+            if b.get("type") == "section" and b.get("block_id", "").startswith("d:")
+        }
         assert titles(first).isdisjoint(titles(second))
 
 
 def test_the_checkboxes_never_exceed_ten_options(database_url: str, tmp_path) -> None:
     document = tmp_path / "long.md"
     items = "\n".join(f"   - [ ] Paso número {i}" for i in range(1, 24))
-    document.write_text(f"# Plan\n\n## Fecha: 2025-12-07\n\n## 🔴 BLOQUEADORES (48h)\n\n### SRE\n\n"
-                        f"1. **Migración larga**\n{items}\n   - [ ] Entregar: log\n", encoding="utf-8")
+    document.write_text(
+        f"# Plan\n\n## Fecha: 2025-12-07\n\n## 🔴 BLOQUEADORES (48h)\n\n### SRE\n\n"
+        f"1. **Migración larga**\n{items}\n   - [ ] Entregar: log\n",
+        encoding="utf-8",
+    )
     with running_app(database_url, seed=document) as long:
         blocks = long.command("mine", "USRE1")["blocks"]
         elements = [e for _, e in checkbox_elements(blocks)]
