@@ -143,7 +143,7 @@ def test_a_bad_url_gets_a_field_error_and_stores_nothing(app: Harness) -> None:
 def test_card_numbers_and_emails_never_appear_unmasked(app: Harness, capfd: pytest.CaptureFixture[str]) -> None:
     configure_logging(app.settings.model_copy(update={"log_level": "DEBUG"}))
     try:
-        view = open_modal(app, "USEC1", "Security Sign-Off & PII Tests")
+        view = open_modal(app, "USEC1", "Security Sign-Off")
         submit(app, "USEC1", view, note=f"Prueba de masking: tarjeta {CARD}, contacto {EMAIL}. Todo OK.")
         app.command(f"evidence 16 Segunda prueba con {EMAIL} y {CARD.replace(' ', '')}", "USEC1")
         logging.getLogger("deliverables.test").info("submitted %s", f"{CARD} {EMAIL}")
