@@ -53,3 +53,6 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
+    # Libraries' chatter (migrations on every start, HTTP connection pools) is not what an operator reads.
+    for noisy in ("alembic", "urllib3", "apscheduler.scheduler", "apscheduler.executors"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -9,6 +9,8 @@ from typing import Any
 _LINK = re.compile(r"<([^|<>]+)\|([^<>]+)>")
 _MENTION = re.compile(r"<@([A-Z0-9]+)>")
 _BARE = re.compile(r"<(https?://[^<>]+)>")
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 _EMOJI = {
     ":white_check_mark:": "✅",
     ":warning:": "⚠️",
@@ -28,6 +30,7 @@ def mrkdwn_to_text(text: str) -> str:
     text = _LINK.sub(lambda m: f"{m[2]} ({m[1]})", text)
     text = _MENTION.sub(lambda m: f"@{m[1]}", text)
     text = _BARE.sub(lambda m: m[1], text)
+    text = _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
     for code, emoji in _EMOJI.items():
         text = text.replace(code, emoji)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
