@@ -6,6 +6,7 @@ Nothing here knows about Slack or the database.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -40,6 +41,7 @@ class Section:
     kind: SectionKind = "deliverables"
     heading: str = ""  # the heading as the author wrote it (repaired), without the leading #'s
     line: int = 0
+    body: list[str] = field(default_factory=list)  # markdown blocks not under a deliverable (verbatim)
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Deliverable:
     detail: str | None = None  # trailing text of a completed entry: "(`docs/runbook.md`) - Draft ..."
     owner_heading: str | None = None  # the owner heading as written: "SRE / Security"
     line: int = 0
+    evidence_entries: list[str] = field(default_factory=list)  # sub-bullets of the evidence line
 
 
 @dataclass
@@ -85,7 +88,8 @@ class Plan:
     today: list[RoleList] = field(default_factory=list)
     evidence_label: str = "Entregar"  # how this document introduces the evidence line
     intro: list[str] = field(default_factory=list)  # markdown blocks before the first section
-    updated: date | None = None  # "**Última actualización**: ..." footer
+    updated: datetime.date | None = None  # "**Última actualización**: ..." footer (`date` is a field here)
+    heading: str = ""  # the title heading as written (repaired, emoji kept), without the leading #
 
     @property
     def roles(self) -> list[str]:
