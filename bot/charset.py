@@ -66,9 +66,7 @@ _LONE_A_CIRCUMFLEX = re.compile(r"Â(?![\w" + re.escape(_CONTINUATION) + "])")
 def decode(data: bytes, *, path: str = "<document>") -> str:
     """Decode document bytes as text, or raise DocumentError for binary or undecodable data."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DocumentError(
-            f"document too large ({len(data) / 1_048_576:.1f} MB; the limit is 5 MB)", path=path
-        )
+        raise DocumentError(f"document too large ({len(data) / 1_048_576:.1f} MB; the limit is 5 MB)", path=path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows editors save "Unicode" as UTF-16 with a BOM; its NUL bytes are not binary.
         try:

@@ -34,9 +34,7 @@ _MONTHS = {
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _ISO = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
-_DAY_MONTH_YEAR = re.compile(
-    rf"\b(\d{{1,2}})(?:\s+de)?\s+({_MONTH})\.?(?:\s+de|\s+del|,)?\s+(\d{{4}})\b", re.I
-)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:\s+de)?\s+({_MONTH})\.?(?:\s+de|\s+del|,)?\s+(\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
@@ -44,9 +42,7 @@ _UNIT = (
     r"(?P<unit>h|hrs?|horas?|hours?|d|d[íi]as?|days?|semanas?|weeks?|wks?)"
     r"(?P<business>\s+(?:h[áa]biles|laborables|business|working))?"
 )
-_AMOUNT = re.compile(
-    rf"\b(?:(?P<low>\d{{1,4}})\s*(?:-|–|—|a|to)\s*)?(?P<high>\d{{1,4}}|una?|one|a)\s*{_UNIT}\b", re.I
-)
+_AMOUNT = re.compile(rf"\b(?:(?P<low>\d{{1,4}})\s*(?:-|–|—|a|to)\s*)?(?P<high>\d{{1,4}}|una?|one|a)\s*{_UNIT}\b", re.I)
 _TODAY = re.compile(r"\b(hoy|today|inmediat[oa]|immediate(?:ly)?|asap)\b", re.I)
 _TOMORROW = re.compile(r"\b(ma[ñn]ana|tomorrow)\b", re.I)
 _MILESTONE = re.compile(

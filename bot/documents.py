@@ -365,9 +365,7 @@ class _Parser:
 
     # -- deliverables -----------------------------------------------------------------------------
 
-    def _start_deliverable(
-        self, number: int | None, text: str, line: int, *, indent: int, done: bool = False
-    ) -> None:
+    def _start_deliverable(self, number: int | None, text: str, line: int, *, indent: int, done: bool = False) -> None:
         self.text.end()
         self.started = True
         if self.current is None:

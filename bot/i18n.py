@@ -110,7 +110,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.archived": {"es": "- archivado:", "en": "- archived:"},
     "import.more": {"es": "… y {count} más", "en": "… and {count} more"},
     # evidence
-    "evidence.unknown": {"es": "No encuentro ese entregable o esa evidencia.", "en": "I can't find that deliverable or piece of evidence."},
+    "evidence.unknown": {
+        "es": "No encuentro ese entregable o esa evidencia.",
+        "en": "I can't find that deliverable or piece of evidence.",
+    },
     "evidence.not_owner": {
         "es": "Solo los responsables de «{title}» ({owners}) o un admin pueden entregar evidencia. No he guardado nada.",
         "en": "Only the owners of “{title}” ({owners}) or an admin can hand in evidence for it. Nothing was stored.",
@@ -124,8 +127,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Solo quien la entregó o un admin puede retirar esta evidencia.",
         "en": "Only whoever handed it in or an admin can withdraw this evidence.",
     },
-    "evidence.stored": {"es": "Evidencia guardada para «{title}» ({count}).", "en": "Evidence stored for “{title}” ({count})."},
-    "evidence.completed": {"es": "«{title}» está completo. :white_check_mark:", "en": "“{title}” is done. :white_check_mark:"},
+    "evidence.stored": {
+        "es": "Evidencia guardada para «{title}» ({count}).",
+        "en": "Evidence stored for “{title}” ({count}).",
+    },
+    "evidence.completed": {
+        "es": "«{title}» está completo. :white_check_mark:",
+        "en": "“{title}” is done. :white_check_mark:",
+    },
     "evidence.usage": {
         "es": "Uso: `/deliverables evidence N` (abre el formulario) o `/deliverables evidence N ENLACE-O-TEXTO`.",
         "en": "Usage: `/deliverables evidence N` (opens the form) or `/deliverables evidence N LINK-OR-TEXT`.",
@@ -143,7 +152,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "evidence.current": {"es": "Ya entregado", "en": "Already handed in"},
     "evidence.withdraw": {"es": "Retirar", "en": "Withdraw"},
-    "evidence.withdrawn": {"es": "Evidencia retirada (queda en el historial).", "en": "Evidence withdrawn (kept in the history)."},
+    "evidence.withdrawn": {
+        "es": "Evidencia retirada (queda en el historial).",
+        "en": "Evidence withdrawn (kept in the history).",
+    },
     # import from Slack
     "import.modal_title": {"es": "Nueva versión", "en": "New version"},
     "import.file": {"es": "Documento de entregables (.md)", "en": "Deliverables document (.md)"},

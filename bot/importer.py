@@ -101,8 +101,8 @@ def match(
     """Pair new and old entries: exact keys first, then the most similar above `threshold`."""
     pairs: dict[int, int] = {}
     by_key: dict[str, list[int]] = {}
-    for index, entry in enumerate(old):
-        by_key.setdefault(key_old(entry), []).append(index)
+    for index, previous in enumerate(old):
+        by_key.setdefault(key_old(previous), []).append(index)
     taken: set[int] = set()
     for index, entry in enumerate(new):
         candidates = [c for c in by_key.get(key_new(entry), []) if c not in taken]
@@ -146,7 +146,7 @@ def import_plan(
     if row is None:
         row = PlanRow(team_id=team_id, title=plan.title, version=0)
     row.title, row.doc_date, row.updated, row.language = plan.title, plan.date, plan.updated, plan.language
-    row.evidence_label, row.intro = plan.evidence_label, list(plan.intro)
+    row.evidence_label, row.intro, row.heading = plan.evidence_label, list(plan.intro), plan.heading
     row.source_name, row.source_sha256, row.version = source_name, digest, row.version + 1
     row.imported_at, row.imported_by = utcnow(), actor
     session.add(row)
@@ -241,6 +241,7 @@ def _sync_sections(session: Session, plan_id: int, plan: Plan) -> dict[str, Sect
             wanted.kind,
             wanted.heading,
         )
+        section.body = list(wanted.body)
         session.add(section)
         result[wanted.title] = section
     for gone in existing.values():

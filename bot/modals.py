@@ -106,4 +106,3 @@ def submitted(values: dict[str, Any], block_id: str) -> Any:
     if element.get("type") == "file_input":
         return element.get("files") or []
     return element.get("value")
-

@@ -72,7 +72,7 @@ def sync_usergroups(*, client: WebClient, session: Session, team_id: str, plan: 
             )
         )
         session.exec(
-            delete(RoleMember).where(  # type: ignore[call-overload]
+            delete(RoleMember).where(
                 col(RoleMember.team_id) == team_id,
                 col(RoleMember.role_key) == key,
                 col(RoleMember.source) == "usergroup",

@@ -90,7 +90,7 @@ def serve(settings: Any, *, workers: int | None = None, threads: int = 8) -> Non
     """Run gunicorn (threaded workers) on $PORT with the app built in each worker after the fork."""
     from gunicorn.app.base import BaseApplication
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"0.0.0.0:{settings.port}")
             self.cfg.set("workers", workers or settings.web_concurrency)

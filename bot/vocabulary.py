@@ -13,8 +13,7 @@ from bot.plan import Language, Priority
 
 # Emoji and the joiners, selectors and tags that build emoji sequences.
 EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff"
-    "\ufe0e\ufe0f\u200d\u20e3\U000e0020-\U000e007f]+"
+    "[\U0001f000-\U0001faff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d\u20e3\U000e0020-\U000e007f]+"
 )
 
 PRIORITY_MARKERS: dict[str, Priority] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from sqlmodel import Session
 
 from bot.blocks import clip
@@ -31,21 +33,23 @@ def stored_plan(*, session: Session, team_id: str) -> tuple[Plan, dict[int, list
     sections = [s for s in repo.sections_of(session=session, plan_id=row.id) if s.kind != "archived"]
     plan = Plan(
         title=row.title,
+        heading=row.heading,
         date=row.doc_date,
-        language=row.language,  # type: ignore[arg-type]
+        language=cast(Any, row.language),
         evidence_label=row.evidence_label,
         intro=list(row.intro),
         updated=row.updated,
         sections=[
             Section(
                 title=s.title,
-                priority=s.priority,
+                priority=cast(Any, s.priority),
                 deadline=s.deadline,
-                due=s.due,  # type: ignore[arg-type]
+                due=s.due,
                 milestone=s.milestone,
-                kind=s.kind,
+                kind=cast(Any, s.kind),
                 heading=s.heading,
-            )  # type: ignore[arg-type]
+                body=list(s.body),
+            )
             for s in sections
         ],
     )
@@ -57,13 +61,13 @@ def stored_plan(*, session: Session, team_id: str) -> tuple[Plan, dict[int, list
                 number=d.number,
                 title=d.title,
                 section=view.section.title if view.section else "",
-                priority=d.priority,
+                priority=cast(Any, d.priority),
                 owners=view.role_names,
                 due=d.due,
-                ref=d.ref,  # type: ignore[arg-type]
-                status=d.status,
+                ref=d.ref,
+                status=cast(Any, d.status),
                 evidence=d.evidence_requirement,
-                evidence_done=view.evidence_in,  # type: ignore[arg-type]
+                evidence_done=view.evidence_in,
                 items=[Item(text=i.text, done=i.done, depth=i.depth) for i in view.items],
                 notes=list(d.notes),
                 detail=d.detail,

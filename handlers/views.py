@@ -81,7 +81,8 @@ def evidence_command(call: Call) -> list[blocks.Block] | None:
             is_admin=call.is_admin,
             origin=origin,
         )
-        call.client.views_open(trigger_id=body["trigger_id"], view=modal)
+        if modal is not None:
+            call.client.views_open(trigger_id=body["trigger_id"], view=modal)
         return None
     value = rest.strip()
     link, text = (value, None) if re.match(r"^<?https?://", value) else (None, value)

@@ -27,6 +27,7 @@ class Plan(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(index=True)
     title: str
+    heading: str = Field(default="", sa_column_kwargs={"server_default": ""})  # the title as written, emoji kept
     doc_date: date | None = None
     updated: date | None = None
     language: str = "es"
@@ -53,6 +54,7 @@ class Section(SQLModel, table=True):
     milestone: str | None = None
     kind: str = "deliverables"
     heading: str = ""
+    body: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
 
 
 class Deliverable(SQLModel, table=True):

@@ -303,11 +303,10 @@ def test_long_checklists_page_instead_of_failing(database_url: str, tmp_path) ->
         second = big.responses()[-1]["blocks"]
         assert len(second) <= 50 and second != first
         assert validate_blocks(second, surface="message") == []
-        titles = lambda blocks: {
-            b["text"]["text"].split("*")[1]
-            for b in blocks  # noqa: E731
-            if b.get("type") == "section" and b.get("block_id", "").startswith("d:")
-        }
+        def titles(blocks: list[dict]) -> set[str]:
+            return {b["text"]["text"].split("*")[1] for b in blocks
+                    if b.get("type") == "section" and b.get("block_id", "").startswith("d:")}
+
         assert titles(first).isdisjoint(titles(second))
 
 
