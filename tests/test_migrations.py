@@ -47,9 +47,9 @@ def test_a_previous_version_database_keeps_its_rows(empty_engine: Engine) -> Non
     with empty_engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO plan (team_id, title, language, evidence_label, intro, source_name, source_sha256, version,"
-                " active, imported_at, imported_by) VALUES ('T1', 'Old plan', 'es', 'Entregar', '[]', 'a.md', 'x', 3,"
-                " true, CURRENT_TIMESTAMP, 'cli')"
+                "INSERT INTO plan (team_id, title, language, evidence_label, intro, source_name, source_sha256,"
+                " version, active, imported_at, imported_by) VALUES ('T1', 'Old plan', 'es', 'Entregar', '[]',"
+                " 'a.md', 'x', 3, true, CURRENT_TIMESTAMP, 'cli')"
             )
         )
         connection.execute(
