@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+
+from bot.metrics import REQUESTS
+from bot.metrics import render as render_metrics
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -34,10 +36,9 @@ def health(engine: Engine) -> tuple[bool, dict[str, str]]:
 class WsgiApp:
     """Route `/slack/*` to Bolt, `/healthz` and `/metrics` to ourselves."""
 
-    def __init__(self, app: App, engine: Engine, metrics: Callable[[], tuple[bytes, str]] | None = None) -> None:
+    def __init__(self, app: App, engine: Engine) -> None:
         self.slack = SlackRequestHandler(app)
         self.engine = engine
-        self.metrics = metrics
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -45,12 +46,11 @@ class WsgiApp:
         if path == "/healthz" and method in ("GET", "HEAD"):
             ok, checks = health(self.engine)
             return self._reply(start_response, 200 if ok else 503, {"ok": ok, "checks": checks})
-        if path == "/metrics" and method == "GET" and self.metrics is not None:
-            body, content_type = self.metrics()
+        if path == "/metrics" and method == "GET":
+            body, content_type = render_metrics(self.engine)
             start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
             return [body]
         if path.startswith("/slack/"):
-            started = time.perf_counter()
             status: list[str] = []
 
             def recording_start(code: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -58,14 +58,12 @@ class WsgiApp:
                 return start_response(code, headers, exc_info) if exc_info else start_response(code, headers)
 
             result = self.slack(environ, recording_start)
-            log.info(
-                "slack request",
-                extra={
-                    "path": path,
-                    "status": status[0].split()[0] if status else "?",
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            if status and status[0].startswith("401"):  # refused before any listener: forged or stale
+                REQUESTS.labels("unverified", "rejected").inc()
+                log.warning(
+                    "request refused: bad signature or stale timestamp",
+                    extra={"kind": "unverified", "outcome": "rejected", "path": path},
+                )
             return result
         return self._reply(start_response, 404, {"ok": False, "error": "not found"})
 
