@@ -246,7 +246,7 @@ def _current_schema(engine: Engine, url: str) -> str:
     with engine.connect() as connection:
         schema = connection.execute(text("SELECT current_schema()")).scalar()
     if not schema:
-        raise BackupError(f"no schema of the search_path of {describe(url)} exists; create it first")
+        raise BackupError(f"the search_path of {describe(url)} names no existing schema; create it first")
     return str(schema)
 
 
