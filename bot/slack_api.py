@@ -106,7 +106,7 @@ def counting_copy(client: WebClient) -> CountingWebClient:
         ssl=client.ssl,
         proxy=client.proxy,
         headers=client.headers,
-        team_id=getattr(client, "team_id", None),  # set by Bolt for each request
+        team_id=client.default_params.get("team_id"),  # set by Bolt for each request
         logger=client.logger,
         retry_handlers=client.retry_handlers,
     )
