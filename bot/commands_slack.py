@@ -33,6 +33,9 @@ def check_slack(settings: Settings, *, need_signing_secret: bool) -> None:
 @command("serve")
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the production HTTP server on $PORT: POST /slack/events, GET /healthz, GET /metrics."""
+    from bot.runtime import prepare_metrics_dir
+
+    prepare_metrics_dir()  # before anything imports prometheus_client, so workers share their counters
     from bot.runtime import import_seed_if_empty, open_database
     from bot.server import serve
 

@@ -39,3 +39,17 @@ def import_seed_if_empty(engine: Engine, settings: Settings) -> str | None:
             actor="import",
         )
         return report.summary(plan.language)
+
+
+def prepare_metrics_dir() -> str:
+    """Give every gunicorn worker one directory for its metrics (set before prometheus_client is imported)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="deliverables-metrics-")
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for stale in Path(directory).glob("*.db"):  # counters of a previous run would be added to this one's
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    return directory

@@ -88,6 +88,11 @@ def serve(settings: Any, *, workers: int | None = None, threads: int = 8) -> Non
     """Run gunicorn (threaded workers) on $PORT with the app built in each worker after the fork."""
     from gunicorn.app.base import BaseApplication
 
+    def child_exit(_server: Any, worker: Any) -> None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"0.0.0.0:{settings.port}")
@@ -97,6 +102,7 @@ def serve(settings: Any, *, workers: int | None = None, threads: int = 8) -> Non
             self.cfg.set("timeout", 30)
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("accesslog", None)
+            self.cfg.set("child_exit", child_exit)
 
         def load(self) -> WsgiApp:
             return build_wsgi(settings)
