@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +13,6 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.metrics import ACK_SECONDS, REQUESTS
 from bot.people import GroupSync
 from bot.slack_api import CountingWebClient, counting_copy, retry_handlers
 
@@ -31,16 +29,6 @@ def slack_client(settings: Settings, token: str | None = None) -> WebClient:
     """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
     secret = token or (settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None)
     return CountingWebClient(token=secret, base_url=settings.slack_api_url, timeout=10, retry_handlers=retry_handlers())
-
-
-def request_kind(body: dict[str, Any]) -> str:
-    """`command:mine`, `block_actions`, `view_submission`, `event:app_home_opened`, ..."""
-    if body.get("command"):
-        word = (body.get("text") or "").strip().split(" ", 1)[0].lower()
-        return f"command:{word or 'mine'}" if word.isalpha() and len(word) <= 12 else "command:other"
-    if body.get("type") == "event_callback":
-        return f"event:{(body.get('event') or {}).get('type', 'unknown')}"
-    return str(body.get("type") or "unknown")
 
 
 def create_app(
@@ -62,9 +50,8 @@ def create_app(
     group_sync = GroupSync()
 
     @app.middleware
-    def provide(context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
-        """Hand listeners what they ask for by name, and record how each request went and how fast it was acked."""
-        started = time.perf_counter()
+    def provide(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        """Hand listeners what they ask for by name: settings, engine, team_id, now, is_admin, a counting client."""
         context["settings"] = settings
         context["engine"] = engine
         context["team_id"] = settings.team_id
@@ -73,23 +60,7 @@ def create_app(
         context["is_admin"] = context.user_id in settings.admins if context.user_id else False
         if context.client is not None:
             context["client"] = counting_copy(context.client)
-        response = next()
-        kind = request_kind(body)
-        outcome = "ok" if response.status < 400 else "error" if response.status >= 500 else "refused"
-        elapsed = time.perf_counter() - started
-        REQUESTS.labels(kind, outcome).inc()
-        ACK_SECONDS.labels(kind).observe(elapsed)
-        log.info(
-            "slack request",
-            extra={
-                "kind": kind,
-                "outcome": outcome,
-                "status": response.status,
-                "duration_ms": round(elapsed * 1000, 1),
-                "user": context.user_id,
-            },
-        )
-        return response
+        return next()
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:

@@ -208,8 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export")
     p.add_argument("--out", help="file to write (default: standard output)")
     add("run")
-    for name, configure in EXTRA_PARSERS.items():
-        configure(add(name))
+    for name in COMMANDS:  # commands registered by other modules, with their own arguments if any
+        if name not in sub.choices:
+            configure = EXTRA_PARSERS.get(name)
+            added = add(name)
+            if configure is not None:
+                configure(added)
     return parser
 
 

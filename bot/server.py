@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.metrics import REQUESTS
+from bot.metrics import ACK_SECONDS, REQUESTS
 from bot.metrics import render as render_metrics
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
 log = logging.getLogger("deliverables.http")
+
+
+def request_kind(body: bytes, content_type: str) -> str:
+    """`command:mine`, `block_actions`, `view_submission`, `event:app_home_opened`, ... (for metrics and logs)."""
+    try:
+        if "json" in content_type:
+            data = json.loads(body or b"{}")
+            if data.get("type") == "event_callback":
+                return f"event:{(data.get('event') or {}).get('type', 'unknown')}"
+            return str(data.get("type") or "unknown")
+        form = parse_qs(body.decode("utf-8"))
+        if "payload" in form:
+            return str(json.loads(form["payload"][0]).get("type") or "unknown")
+        if "command" in form:
+            word = (form.get("text") or [""])[0].strip().split(" ", 1)[0].lower()
+            return f"command:{word or 'mine'}" if word.isalpha() and len(word) <= 12 else "command:other"
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return "unreadable"
+    return "unknown"
 
 
 def health(engine: Engine) -> tuple[bool, dict[str, str]]:
@@ -51,21 +73,37 @@ class WsgiApp:
             start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
             return [body]
         if path.startswith("/slack/"):
-            status: list[str] = []
-
-            def recording_start(code: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-                status.append(code)
-                return start_response(code, headers, exc_info) if exc_info else start_response(code, headers)
-
-            result = self.slack(environ, recording_start)
-            if status and status[0].startswith("401"):  # refused before any listener: forged or stale
-                REQUESTS.labels("unverified", "rejected").inc()
-                log.warning(
-                    "request refused: bad signature or stale timestamp",
-                    extra={"kind": "unverified", "outcome": "rejected", "path": path},
-                )
-            return result
+            return self._slack(environ, start_response, path)
         return self._reply(start_response, 404, {"ok": False, "error": "not found"})
+
+    def _slack(self, environ: WSGIEnvironment, start_response: StartResponse, path: str) -> Iterable[bytes]:
+        """Hand the request to Bolt, and record its kind, outcome and how long Slack waited for the ack."""
+        started = time.perf_counter()
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        status: list[str] = []
+
+        def recording_start(code: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            status.append(code)
+            return start_response(code, headers, exc_info) if exc_info else start_response(code, headers)
+
+        result = list(self.slack(environ, recording_start))
+        code = int(status[0].split()[0]) if status else 500
+        elapsed = time.perf_counter() - started
+        if code == 401:  # refused before any listener: a forged signature or a stale timestamp
+            kind, outcome = "unverified", "rejected"
+            log.warning("request refused: bad signature or stale timestamp", extra={"kind": kind, "outcome": outcome})
+        else:
+            kind = request_kind(body, environ.get("CONTENT_TYPE", ""))
+            outcome = "ok" if code < 400 else "error" if code >= 500 else "refused"
+            log.info(
+                "slack request",
+                extra={"kind": kind, "outcome": outcome, "status": code, "duration_ms": round(elapsed * 1000, 1)},
+            )
+        REQUESTS.labels(kind, outcome).inc()
+        ACK_SECONDS.labels(kind).observe(elapsed)
+        return result
 
     @staticmethod
     def _reply(start_response: StartResponse, code: int, payload: dict[str, Any]) -> Iterable[bytes]:

@@ -71,7 +71,7 @@ def test_serve_answers_slack_and_reports_health_and_metrics(served: tuple[str, F
     side = SlackClient(f"{url}/slack/events", SIGNING_SECRET, fake=slack)
     for _ in range(4):  # spread over both workers
         reply = side.send_command("help", "USRE1")
-        assert reply.status_code == 200 and "Cómo usar" in reply.text
+        assert reply.status_code == 200 and "Cómo usar" in reply.json()["text"]
     assert side.send_command("mine", "USRE1", bad_signature=True).status_code == 401
 
     metrics = requests.get(f"{url}/metrics", timeout=5).text
