@@ -1,13 +1,12 @@
 """Read a markdown deliverables document into a Plan. Pure: no Slack, no database.
 
 The document is read line by line with a small state machine: the current section, owner heading,
-deliverable and today list decide what a checklist line or a paragraph belongs to. markdown-it only
-finds the fenced code blocks, whose lines are always kept as text.
+deliverable and today list decide what a checklist line or a paragraph belongs to. Fenced code
+blocks (found by bot.fences) are always kept as text.
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import os
 import re
@@ -16,12 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
 from bot import lines
 from bot.charset import MAX_DOCUMENT_BYTES, decode, repair
 from bot.deadlines import parse_date, resolve_deadline
+from bot.fences import fenced_lines
 from bot.lines import Bullet, Heading
 from bot.plan import Deliverable, DocumentError, Item, Plan, RoleList, Section, SectionKind
 from bot.vocabulary import (
@@ -86,49 +83,6 @@ def _with_iso_dates(value: Any) -> Any:
     return value
 
 
-def _fenced_lines(text_lines: list[str]) -> set[int]:
-    """Return the 0-based indices of the lines inside fenced code blocks, fences included.
-
-    markdown-it decides what is a fence (lists, indentation, unclosed fences), but parsing a whole
-    big document with it costs more than everything else together. So only the stretches between
-    two headings that hold a fence-like line are parsed; a fence running into the next heading
-    means that heading was code, and the stretch grows past it.
-    """
-    candidates = [i for i, line in enumerate(text_lines) if line.lstrip()[:3] in ("```", "~~~")]
-    if not candidates:
-        return set()
-    markdown = MarkdownIt("commonmark").disable("inline")
-    starts = [i for i, line in enumerate(text_lines) if line.startswith("#") and lines.heading(line)]
-    bounds = sorted({0, *starts, len(text_lines)})
-    fenced: set[int] = set()
-    segment = 0
-    while segment < len(bounds) - 1:
-        start, end = bounds[segment], bounds[segment + 1]
-        next_candidate = bisect.bisect_left(candidates, start)
-        if next_candidate == len(candidates) or candidates[next_candidate] >= end:
-            segment += 1
-            continue
-        while True:
-            stretch = text_lines[start:end]
-            fences = [token for token in markdown.parse("\n".join(stretch)) if token.type == "fence"]
-            if not fences or _is_closed(fences[-1], stretch) or end == len(text_lines):
-                break
-            segment += 1
-            end = bounds[segment + 1]
-        for token in fences:
-            fenced.update(range(start + token.map[0], start + token.map[1]) if token.map else ())
-        segment += 1
-    return fenced
-
-
-def _is_closed(fence: Token, text_lines: list[str]) -> bool:
-    """Tell whether a fence token ends with a closing fence (else it may run past the stretch)."""
-    if not fence.map or fence.map[1] - fence.map[0] < 2:
-        return False
-    closing = text_lines[fence.map[1] - 1].strip()
-    return len(closing) >= len(fence.markup) and set(closing) == {fence.markup[0]}
-
-
 @dataclass
 class _SectionDraft:
     """A section while it is read; whether it really is a deliverables section is decided at the end."""
@@ -164,7 +118,7 @@ class _Parser:
     def __init__(self, text: str, path: str) -> None:
         self.path = path
         self.lines = text.split("\n")
-        self.fenced = _fenced_lines(self.lines)
+        self.fenced = fenced_lines(self.lines)
         language = detect_language(text)
         self.day_first = language == "es"
         self.plan = Plan(title="", language=language, evidence_label="")
@@ -293,6 +247,7 @@ class _Parser:
     def _open_section(self, draft: _SectionDraft) -> None:
         self.drafts.append(draft)
         self.current = draft
+        self.started = True
         self.owners, self.owner_heading = [], None
         self.deliverable = self.role_list = None
 
@@ -402,7 +357,6 @@ class _Parser:
         self, number: int | None, text: str, line: int, *, indent: int, done: bool = False
     ) -> None:
         self.text.end()
-        self.started = True
         if self.current is None:
             implicit = Section(title=WORDS[self.plan.language].section, line=line)
             self._open_section(_SectionDraft(implicit, heading_line=None, says_priority=False))

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bot.documents import _fenced_lines, parse_document, parse_file, plan_to_json
+from bot.documents import parse_document, parse_file, plan_to_json
+from bot.fences import fenced_lines
 from bot.plan import Deliverable, DocumentError, Plan
 
 ROOT = Path(__file__).parent.parent
@@ -302,7 +303,7 @@ FENCY = st.lists(
 def test_fence_detection_by_stretches_matches_whole_document_parsing(text_lines: list[str]) -> None:
     whole = MarkdownIt("commonmark").disable("inline").parse("\n".join(text_lines))
     expected = {i for t in whole if t.type == "fence" and t.map for i in range(*t.map)}
-    assert _fenced_lines(text_lines) == expected
+    assert fenced_lines(text_lines) == expected
 
 
 def test_unclosed_fence_swallows_the_headings_after_it() -> None:
