@@ -1,8 +1,8 @@
 """Read a markdown deliverables document into a Plan. Pure: no Slack, no database.
 
 The document is read line by line with a small state machine: the current section, owner heading,
-deliverable and today list decide what a checklist line or a paragraph belongs to. markdown-it only
-finds the fenced code blocks, whose lines are always kept as text.
+deliverable and today list decide what a checklist line or a paragraph belongs to. Fenced code
+blocks (found by bot.fences) are always kept as text.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from bot import lines
 from bot.charset import MAX_DOCUMENT_BYTES, decode, repair
 from bot.deadlines import parse_date, resolve_deadline
+from bot.fences import fenced_lines
 from bot.lines import Bullet, Heading
 from bot.plan import Deliverable, DocumentError, Item, Plan, RoleList, Section, SectionKind
 from bot.vocabulary import (
@@ -84,18 +83,6 @@ def _with_iso_dates(value: Any) -> Any:
     return value
 
 
-def _fenced_lines(text: str) -> set[int]:
-    """Return the 0-based indices of the lines inside fenced code blocks, fences included."""
-    if "```" not in text and "~~~" not in text:
-        return set()
-    markdown = MarkdownIt("commonmark").disable("inline")
-    fenced: set[int] = set()
-    for token in markdown.parse(text):
-        if token.type == "fence" and token.map:
-            fenced.update(range(*token.map))
-    return fenced
-
-
 @dataclass
 class _SectionDraft:
     """A section while it is read; whether it really is a deliverables section is decided at the end."""
@@ -131,7 +118,7 @@ class _Parser:
     def __init__(self, text: str, path: str) -> None:
         self.path = path
         self.lines = text.split("\n")
-        self.fenced = _fenced_lines(text)
+        self.fenced = fenced_lines(self.lines)
         language = detect_language(text)
         self.day_first = language == "es"
         self.plan = Plan(title="", language=language, evidence_label="")
@@ -260,6 +247,7 @@ class _Parser:
     def _open_section(self, draft: _SectionDraft) -> None:
         self.drafts.append(draft)
         self.current = draft
+        self.started = True
         self.owners, self.owner_heading = [], None
         self.deliverable = self.role_list = None
 
@@ -367,7 +355,6 @@ class _Parser:
 
     def _start_deliverable(self, number: int | None, text: str, line: int, *, indent: int, done: bool = False) -> None:
         self.text.end()
-        self.started = True
         if self.current is None:
             implicit = Section(title=WORDS[self.plan.language].section, line=line)
             self._open_section(_SectionDraft(implicit, heading_line=None, says_priority=False))

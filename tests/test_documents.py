@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from bot.documents import parse_document, parse_file, plan_to_json
+from bot.fences import fenced_lines
 from bot.plan import Deliverable, DocumentError, Plan
 
 ROOT = Path(__file__).parent.parent
@@ -286,3 +288,25 @@ def test_any_text_parses_or_raises_document_error(text: str) -> None:
         return
     assert plan.deliverables
     json.dumps(plan_to_json(plan))
+
+
+FENCY = st.lists(
+    st.sampled_from(
+        ["# H", "## S", "```", "~~~", "````", "   ```", "- [ ] a", "1. **A**", "   - b", "text", "", "> q"]
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FENCY)
+def test_fence_detection_by_stretches_matches_whole_document_parsing(text_lines: list[str]) -> None:
+    whole = MarkdownIt("commonmark").disable("inline").parse("\n".join(text_lines))
+    expected = {i for t in whole if t.type == "fence" and t.map for i in range(*t.map)}
+    assert fenced_lines(text_lines) == expected
+
+
+def test_unclosed_fence_swallows_the_headings_after_it() -> None:
+    plan = parse_document("# P\n\n## Blockers\n\n1. **A**\n   - [ ] a\n\n```\n## Not a section\n2. **B**\n")
+    assert [s.title for s in plan.sections] == ["Blockers"]
+    assert plan.deliverables[0].notes == ["```\n## Not a section\n2. **B**"]
