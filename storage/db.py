@@ -70,3 +70,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_ignore(session: Session, table: type[Any], **values: Any) -> bool:
+    """INSERT a row unless its key exists (ON CONFLICT DO NOTHING, SQLite and PostgreSQL); True if inserted.
+
+    No exception and no savepoint: a conflict leaves the surrounding transaction usable on PostgreSQL.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    # SQLAlchemy keeps an INSERT's rowcount only when asked; it is how we know whether the row went in.
+    result = session.execute(statement.execution_options(preserve_rowcount=True))
+    return bool(getattr(result, "rowcount", 0))

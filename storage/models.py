@@ -189,6 +189,7 @@ class Delivery(SQLModel, table=True):
     channel: str | None = None
     ts: str | None = None
     attempts: int = 0
+    claimed_by: str | None = None  # the lease holder making the current attempt (see bot.sending)
     last_error: str | None = None
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
@@ -196,7 +197,7 @@ class Delivery(SQLModel, table=True):
 
 
 class Lease(SQLModel, table=True):
-    """A named lock with an expiry, so only one clock process works at a time."""
+    """A named lock with an expiry: `clock` (one clock process works at a time), `run:<holder>` (a sender lives)."""
 
     name: str = Field(primary_key=True)
     holder: str
