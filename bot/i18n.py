@@ -83,6 +83,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": ":rotating_light: {mentions}: this blocker is {days} working days overdue.",
     },
     "digest.nobody": {"es": "(sin personas asignadas)", "en": "(nobody assigned)"},
+    "digest.posted": {"es": "Resumen publicado en {channel}.", "en": "Digest posted to {channel}."},
+    "digest.busy": {
+        "es": "Ya se está publicando un resumen en {channel} ahora mismo; no lo repito.",
+        "en": "A digest is being posted to {channel} right now; I won't post it twice.",
+    },
+    "digest.no_channel": {
+        "es": "No hay canal para el resumen: configura DIGEST_CHANNEL.",
+        "en": "There is no digest channel: set DIGEST_CHANNEL.",
+    },
+    "digest.failed": {
+        "es": "No he podido publicar el resumen en {channel} (Slack respondió «{error}»). Prueba de nuevo en un momento.",
+        "en": "I could not post the digest to {channel} (Slack answered “{error}”). Please try again in a moment.",
+    },
     "digest.summary": {
         "es": "{blockers} bloqueadores abiertos · {overdue} atrasados · {done}/{total} entregables hechos",
         "en": "{blockers} open blockers · {overdue} overdue · {done}/{total} deliverables done",
@@ -100,6 +113,53 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reminder.tomorrow": {"es": "Recuérdame mañana", "en": "Remind me tomorrow"},
     "reminder.pause": {"es": "Pausar hasta…", "en": "Pause until…"},
     "reminder.time": {"es": "Mi hora de aviso", "en": "My reminder time"},
+    "reminder.status": {
+        "es": ":alarm_clock: Aviso diario a las {time} ({tz}) · próximo: {next}",
+        "en": ":alarm_clock: Daily reminder at {time} ({tz}) · next: {next}",
+    },
+    "reminder.status_paused": {
+        "es": ":double_vertical_bar: Avisos en pausa hasta el {date} · próximo: {next}",
+        "en": ":double_vertical_bar: Reminders paused until {date} · next: {next}",
+    },
+    "reminder.when_today": {"es": "hoy a las {time}", "en": "today at {time}"},
+    "reminder.when_tomorrow": {"es": "mañana a las {time}", "en": "tomorrow at {time}"},
+    "reminder.when_day": {"es": "el {weekday} {date} a las {time}", "en": "{weekday} {date} at {time}"},
+    "weekdays": {
+        "es": "lunes,martes,miércoles,jueves,viernes,sábado,domingo",
+        "en": "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday",
+    },
+    "reminder.skip_done": {
+        "es": "Hecho: hoy no te enviaré el aviso. Próximo aviso: {next}.",
+        "en": "Done: no reminder today. Next reminder: {next}.",
+    },
+    "reminder.skip_already_sent": {
+        "es": "El aviso de hoy ya te llegó, así que no cambia nada. Próximo aviso: {next}.",
+        "en": "Today's reminder was already sent, so nothing changes. Next reminder: {next}.",
+    },
+    "reminder.tomorrow_done": {
+        "es": "Hecho: hoy no te aviso más y a partir de mañana, como siempre. Próximo aviso: {next}.",
+        "en": "Done: nothing more today, and from tomorrow as usual. Next reminder: {next}.",
+    },
+    "reminder.pause_cancelled": {
+        "es": "He quitado la pausa que tenías hasta el {date}.",
+        "en": "I lifted your pause until {date}.",
+    },
+    "reminder.paused": {
+        "es": "Avisos en pausa hasta el {date}. Próximo aviso: {next}.",
+        "en": "Reminders paused until {date}. Next reminder: {next}.",
+    },
+    "reminder.resumed": {
+        "es": "Esa fecha no es futura, así que no hay pausa: los avisos siguen. Próximo aviso: {next}.",
+        "en": "That date is not in the future, so there is no pause: reminders go on. Next reminder: {next}.",
+    },
+    "reminder.time_set": {
+        "es": "Tu aviso diario llegará a las {time} ({tz}). Próximo aviso: {next}.",
+        "en": "Your daily reminder will come at {time} ({tz}). Next reminder: {next}.",
+    },
+    "reminder.bad_value": {
+        "es": "No he entendido ese valor; no he cambiado nada.",
+        "en": "I could not read that value; nothing was changed.",
+    },
     # import
     "import.header": {
         "es": "Versión {version}: {added} nuevos, {changed} cambiados, {archived} archivados, {unchanged} sin cambios.",
