@@ -16,6 +16,7 @@ from bot import blocks
 from bot.blocks import Block, Ctx, Page
 from bot.config import Settings
 from bot.i18n import choose_language, t
+from bot.reminder_controls import control_blocks
 from storage import repo
 from storage.models import ChecklistItem, Plan
 
@@ -96,6 +97,19 @@ def user_checklist(
     if not views and not any(today.values()):
         return None if reminder else only_text(t("mine.nothing", who.lang))
     intro = t("reminder.intro" if reminder else "mine.intro", who.lang, user=user_id, count=len(views))
+    if surface in ("reminder", "home"):  # where a person manages their daily reminder
+        extra_head = (
+            *extra_head,
+            *control_blocks(
+                session=session,
+                settings=settings,
+                team_id=team_id,
+                user_id=user_id,
+                lang=who.lang,
+                now=now,
+                in_reminder=reminder,
+            ),
+        )
     return blocks.checklist_page(
         views,
         today,

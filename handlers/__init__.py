@@ -7,9 +7,10 @@ from slack_bolt import App
 
 def register(app: App) -> None:
     """Register every surface's listeners on the app."""
-    from handlers import actions, commands, events, views
+    from handlers import actions, commands, events, reminders, views
 
     commands.register(app)
     actions.register(app)
     events.register(app)
     views.register(app)
+    reminders.register(app)

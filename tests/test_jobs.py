@@ -17,7 +17,7 @@ from storage import repo
 from storage.db import make_engine, session_scope
 from storage.models import Delivery
 from tests.fake_slack_validation import validate_blocks
-from tests.jobs_support import PEOPLE, Env, delivery_key, fake_slack, fast_client, load_team, settings_for
+from tests.jobs_support import PEOPLE, Env, action_ids, delivery_key, fake_slack, fast_client, load_team, settings_for
 
 OWNERS = ("UMAD", "UBOG", "UKOL")
 
@@ -54,6 +54,9 @@ def test_each_owner_gets_one_dm_at_nine_in_their_own_timezone(env: Env) -> None:
     assert madrid["metadata"]["event_type"] == "deliverables_reminder"
     assert "Buenos días" in madrid["text"] and "Good morning" in kolkata["text"]  # each in their Slack language
     assert validate_blocks(madrid["blocks"], surface="message") == []
+    assert {"reminder:skip", "reminder:tomorrow", "reminder:pause", "reminder:time"} <= set(
+        action_ids(madrid["blocks"])
+    )
     assert not env.slack.calls_to("conversations.open")  # posted to the user id: no DM opened per person
     assert all(d.status in ("sent", "skipped") and d.ts for d in env.deliveries() if d.status == "sent")
 
