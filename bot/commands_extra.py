@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-for _module in ("bot.commands_slack", "bot.commands_data"):
+for _module in ("bot.commands_slack", "bot.commands_data", "bot.commands_jobs"):
     try:
         importlib.import_module(_module)
     except ModuleNotFoundError as exc:  # a module still to be written must not break the others

@@ -1,0 +1,65 @@
+"""Commands of the clock: `clock` (the scheduler process) and `run-job reminders|digest [--now ISO]`."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli import EXTRA_PARSERS, UsageError, command, out, parse_now
+from bot.config import Settings
+
+JOBS = ("reminders", "digest")
+
+
+def need_slack(settings: Settings, what: str) -> None:
+    """Refuse to run a job without Slack, pointing to what works without it."""
+    if settings.slack_bot_token is None:
+        raise UsageError(
+            f"{what} sends Slack messages, so it needs SLACK_BOT_TOKEN (xoxb-...); "
+            "to see what would be sent without Slack, run `python -m bot preview`"
+        )
+
+
+@command("clock")
+def cmd_clock(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the scheduler process: reminders every 5 minutes in each owner's timezone, and the digest."""
+    from bot.app import slack_client
+    from bot.clock import run_clock
+    from bot.commands_slack import check_slack
+    from bot.runtime import open_database
+
+    need_slack(settings, "clock")
+    check_slack(settings, need_signing_secret=False)
+    run_clock(settings, engine=open_database(settings), client=slack_client(settings))
+    return 0
+
+
+@command("run-job")
+def cmd_run_job(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one scheduled job once (reminders or digest), now or as if at --now; exit 1 if some sends failed.
+
+    Safe next to a running clock: each message is claimed before it is sent, so nothing goes twice.
+    """
+    from bot.app import slack_client
+    from bot.jobs import DIGEST_GRACE, post_digest, send_reminders
+    from bot.runtime import open_database
+
+    need_slack(settings, f"run-job {args.job}")
+    now = parse_now(args.now)
+    job = send_reminders if args.job == "reminders" else post_digest
+    report = job(slack_client(settings), open_database(settings), settings, now)
+    out(report.summary())
+    for recipient, error in sorted(report.errors.items()):
+        out(f"  {recipient}: {error}")
+    if report.outcomes["no_slot"]:
+        hours = DIGEST_GRACE.total_seconds() / 3600
+        out(f"  no DIGEST_SCHEDULE time in the {hours:.0f} hours before then; to post a missed one, give it as --now")
+    return 1 if report.failed else 0
+
+
+def _run_job_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("job", choices=JOBS)
+    parser.add_argument("--now", help="as if at this ISO date-time (UTC unless it says otherwise)")
+
+
+EXTRA_PARSERS["clock"] = lambda parser: None
+EXTRA_PARSERS["run-job"] = _run_job_arguments
