@@ -35,4 +35,14 @@ def test_manifest_has_the_command_interactivity_home_and_socket_mode() -> None:
 
 def test_bot_scopes_are_the_minimum_the_features_use() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"commands", "chat:write", "users:read", "usergroups:read", "files:read", "im:history"}
+    assert scopes == {
+        "commands",
+        "chat:write",
+        "users:read",
+        "usergroups:read",
+        "files:read",
+        "im:history",
+        "im:write",
+        "channels:history",
+        "groups:history",
+    }
