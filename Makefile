@@ -28,6 +28,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/parse_bench.py
 	$(PY) bench/import_bench.py
+	$(PY) -m bench.reminders_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
