@@ -22,7 +22,7 @@ from sqlmodel import Session
 from bot import blocks
 from bot.blocks import Block
 from bot.config import Settings, parse_clock_time
-from bot.i18n import choose_language, t
+from bot.i18n import t
 from bot.schedule import next_reminder, reminder_day, reminder_key
 from storage import deliveries, repo
 from storage.models import Person
@@ -112,10 +112,10 @@ def apply_control(
     person = repo.person(session=session, team_id=team_id, user_id=user_id) or repo.upsert_person(
         session=session, team_id=team_id, user_id=user_id
     )
+    from bot.checklists import reader  # checklists draws these controls: imported here, not at the top
+
     plan = repo.active_plan(session=session, team_id=team_id)
-    lang = choose_language(
-        person_language=person.language, setting=settings.language, plan_language=plan.language if plan else None
-    )
+    lang = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now).lang
     today = reminder_day(person, settings, now).day
     sent = settled_today(session=session, team_id=team_id, user_id=user_id, day=today)
     before = {"skip_date": person.skip_date, "paused_until": person.paused_until, "reminder_time": person.reminder_time}
