@@ -51,15 +51,15 @@ class PlanCollector(Collector):
         counts: dict[str, list[int]] = {p: [0, 0] for p in ("blocker", "high", "normal")}
         with Session(self.engine) as session:
             query = (
-                select(Deliverable.priority, col(Deliverable.due) < today, func.count())
+                select(Deliverable.priority, col(Deliverable.due), func.count())
                 .join(Plan, col(Plan.id) == Deliverable.plan_id)
                 .where(col(Plan.active).is_(True), col(Deliverable.archived).is_(False), Deliverable.status == "open")
-                .group_by(col(Deliverable.priority), col(Deliverable.due) < today)
+                .group_by(col(Deliverable.priority), col(Deliverable.due))
             )
-            for priority, is_late, number in session.exec(query):
+            for priority, due, number in session.exec(query):
                 row = counts.setdefault(priority, [0, 0])
                 row[0] += number
-                row[1] += number if is_late else 0
+                row[1] += number if due is not None and due < today else 0
         for priority, (total, late) in counts.items():
             opened.add_metric([priority], total)
             overdue.add_metric([priority], late)
