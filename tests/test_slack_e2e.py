@@ -44,6 +44,8 @@ def test_mine_shows_only_the_callers_deliverables_in_their_language(app: Harness
     assert "Proof-of-provision (screenshot/metadata, NO valores)" in text
     # blockers come first, then high priority
     assert text.index("Secrets en Secret Manager") < text.index("Redis Provisionado")
+    # within a priority, what is due soonest comes first: Playbooks (due 2025-12-10) before Redis (no date)
+    assert text.index("Incident Playbooks") < text.index("Redis Provisionado")
     # the per-role list for today comes before the deliverables
     assert text.index("Proveer acceso staging") < text.index("Secrets en Secret Manager")
     for _, element in checkbox_elements(body["blocks"]):
