@@ -79,8 +79,11 @@ def create_app(
             from bot.i18n import t
 
             try:
+                # The reader's language may be what failed to load: say it in the configured one, else in both.
+                fixed = settings.language if settings.language != "auto" else None
+                text = t("error.generic", fixed) if fixed else f"{t('error.generic', 'es')}\n{t('error.generic', 'en')}"
                 respond(
-                    text=t("error.generic", settings.language if settings.language != "auto" else "es"),
+                    text=text,
                     response_type="ephemeral",
                     replace_original=False,
                 )

@@ -329,3 +329,20 @@ def test_the_checkboxes_never_exceed_ten_options(database_url: str, tmp_path) ->
         assert not ticked(long.responses()[-1]["blocks"], "Paso número 7")
         _, element, _ = find_option(long.responses()[-1]["blocks"], "Paso número 17")
         assert len(element["options"]) == 10
+
+
+def test_a_failure_is_logged_once_and_the_person_is_told_without_a_trace(
+    app: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot import checklists
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(checklists, "status", broken)
+    response = app.side.send_command("status", "UQA1")
+    assert "database on fire" not in response.text and "Traceback" not in response.text
+    told = app.responses()[-1]["text"]
+    assert "Algo salió mal" in told and "Something went wrong" in told and "fire" not in told
+    failures = [r for r in caplog.records if r.getMessage() == "listener failed"]
+    assert len(failures) == 1 and "database on fire" in str(failures[0].exc_info[1])
