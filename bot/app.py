@@ -38,6 +38,12 @@ def create_app(
     import handlers
 
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    if settings.multi_workspace:
+        from bot.oauth import oauth_settings
+
+        # Each request gets its workspace's bot token from the installation store.
+        bolt = {"oauth_settings": oauth_settings(settings, engine), **bolt}
+        client = client or slack_client(settings, token="")
     app = App(
         client=client or slack_client(settings),
         signing_secret=signing_secret,
@@ -54,7 +60,8 @@ def create_app(
         """Hand listeners what they ask for by name: settings, engine, team_id, now, is_admin, a counting client."""
         context["settings"] = settings
         context["engine"] = engine
-        context["team_id"] = settings.team_id
+        # One workspace: the plan of TEAM_ID. Several: the plan of the workspace the request comes from.
+        context["team_id"] = (context.team_id or settings.team_id) if settings.multi_workspace else settings.team_id
         context["now"] = clock()
         context["group_sync"] = group_sync
         context["is_admin"] = context.user_id in settings.admins if context.user_id else False
@@ -72,8 +79,11 @@ def create_app(
             from bot.i18n import t
 
             try:
+                # The reader's language may be what failed to load: say it in the configured one, else in both.
+                fixed = settings.language if settings.language != "auto" else None
+                text = t("error.generic", fixed) if fixed else f"{t('error.generic', 'es')}\n{t('error.generic', 'en')}"
                 respond(
-                    text=t("error.generic", settings.language if settings.language != "auto" else "es"),
+                    text=text,
                     response_type="ephemeral",
                     replace_original=False,
                 )

@@ -264,9 +264,15 @@ def today_units(lists: dict[str, list[ChecklistItem]], ctx: Ctx, *, interactive:
     return units
 
 
+def urgency(view: DeliverableView) -> tuple[int, bool, date, int]:
+    """Blockers first; within a priority, the soonest due (overdue first), then dateless ones in document order."""
+    d = view.deliverable
+    return PRIORITY_ORDER.get(d.priority, 9), d.due is None, d.due or date.max, d.position
+
+
 def grouped_units(views: Sequence[DeliverableView], ctx: Ctx, *, interactive: bool = True) -> list[Unit]:
     """Deliverables grouped by priority, blockers first; each group's header sticks to its first entry."""
-    ordered = sorted(views, key=lambda v: (PRIORITY_ORDER.get(v.deliverable.priority, 9), v.deliverable.position))
+    ordered = sorted(views, key=urgency)
     units: list[Unit] = []
     current = None
     for view in ordered:

@@ -177,9 +177,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-NO_SLACK_HINT = """No Slack tokens are set, so nothing was sent: above is what each owner and the digest channel
-would get. To connect Slack: create the app from manifest.yml (README, "Connect Slack"), then put SLACK_BOT_TOKEN and
-SLACK_SIGNING_SECRET in .env (or SLACK_APP_TOKEN for Socket Mode) and run `make run` again."""
+NO_SLACK_HINT = """\
+No Slack tokens are set, so nothing was sent: above is what each owner and the digest channel would get.
+To connect Slack, create the app from manifest.yml (README, "Connect Slack"), put SLACK_BOT_TOKEN and
+SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) in .env, and run `make run` again."""
 
 
 def build_parser() -> argparse.ArgumentParser:

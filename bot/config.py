@@ -134,6 +134,11 @@ class Settings(BaseSettings):
         return parse_workdays(self.workdays)
 
     @property
+    def multi_workspace(self) -> bool:
+        """Installed through OAuth in any number of workspaces, rather than with one bot token."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    @property
     def slack_enabled(self) -> bool:
         return self.slack_bot_token is not None or self.slack_client_id is not None
 

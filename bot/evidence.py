@@ -78,47 +78,34 @@ def hand_in(
         raise EvidenceError("evidence.bad_url")
     result = Handed(deliverable=deliverable)
     kinds: list[str] = []  # one entry per masked value, so the person is told how many
+
+    def add(kind: str, value: str, field: str, **extra: Any) -> None:
+        masked = mask(value)
+        kinds.extend(finding.kind for finding in masked.findings)
+        fields: dict[str, Any] = {field: masked.text, **extra}
+        result.pieces.append(
+            Evidence(
+                deliverable_id=deliverable_id,
+                user_id=user_id,
+                kind=kind,
+                source=source,
+                masked_kinds=list(masked.kinds),
+                **fields,
+            )
+        )
+
     if link:
-        masked = mask(link)
-        kinds += [finding.kind for finding in masked.findings]
-        result.pieces.append(
-            Evidence(
-                deliverable_id=deliverable_id,
-                user_id=user_id,
-                kind="link",
-                url=masked.text,
-                masked_kinds=list(masked.kinds),
-                source=source,
-            )
-        )
+        add("link", link, "url")
     if text:
-        masked = mask(text)
-        kinds += [finding.kind for finding in masked.findings]
-        result.pieces.append(
-            Evidence(
-                deliverable_id=deliverable_id,
-                user_id=user_id,
-                kind="text",
-                text=masked.text,
-                masked_kinds=list(masked.kinds),
-                source=source,
-            )
-        )
+        add("text", text, "text")
     for file in files:
-        name = mask(str(file.get("name") or file.get("title") or file.get("id") or "file"))
-        kinds += [finding.kind for finding in name.findings]
-        result.pieces.append(
-            Evidence(
-                deliverable_id=deliverable_id,
-                user_id=user_id,
-                kind="file",
-                file_id=str(file.get("id")),
-                file_name=name.text,
-                file_type=file.get("filetype") or file.get("mimetype"),
-                permalink=file.get("permalink"),
-                masked_kinds=list(name.kinds),
-                source=source,
-            )
+        add(
+            "file",
+            str(file.get("name") or file.get("title") or file.get("id") or "file"),
+            "file_name",
+            file_id=str(file.get("id")),
+            file_type=file.get("filetype") or file.get("mimetype"),
+            permalink=file.get("permalink"),
         )
     for piece in result.pieces:
         session.add(piece)

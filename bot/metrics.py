@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -41,30 +42,37 @@ class PlanCollector(Collector):
         self.engine = engine
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from storage.models import Deliverable, Plan
-
         opened = GaugeMetricFamily("deliverables_deliverables_open", "Open deliverables", labels=["priority"])
         overdue = GaugeMetricFamily(
             "deliverables_deliverables_overdue", "Open deliverables past their due date", labels=["priority"]
         )
         today = datetime.now(UTC).date()
         counts: dict[str, list[int]] = {p: [0, 0] for p in ("blocker", "high", "normal")}
-        with Session(self.engine) as session:
-            query = (
-                select(Deliverable.priority, col(Deliverable.due) < today, func.count())
-                .join(Plan, col(Plan.id) == Deliverable.plan_id)
-                .where(col(Plan.active).is_(True), col(Deliverable.archived).is_(False), Deliverable.status == "open")
-                .group_by(col(Deliverable.priority), col(Deliverable.due) < today)
-            )
-            for priority, is_late, number in session.exec(query):
-                row = counts.setdefault(priority, [0, 0])
-                row[0] += number
-                row[1] += number if is_late else 0
+        try:
+            self._count(counts, today)
+        except Exception:  # the database being down must not take the other metrics with it
+            logging.getLogger("deliverables.metrics").warning("plan gauges unavailable", exc_info=True)
+            return
         for priority, (total, late) in counts.items():
             opened.add_metric([priority], total)
             overdue.add_metric([priority], late)
         yield opened
         yield overdue
+
+    def _count(self, counts: dict[str, list[int]], today: Any) -> None:
+        from storage.models import Deliverable, Plan
+
+        with Session(self.engine) as session:
+            query = (
+                select(Deliverable.priority, col(Deliverable.due), func.count())
+                .join(Plan, col(Plan.id) == Deliverable.plan_id)
+                .where(col(Plan.active).is_(True), col(Deliverable.archived).is_(False), Deliverable.status == "open")
+                .group_by(col(Deliverable.priority), col(Deliverable.due))
+            )
+            for priority, due, number in session.exec(query):
+                row = counts.setdefault(priority, [0, 0])
+                row[0] += number
+                row[1] += number if due is not None and due < today else 0
 
 
 def render(engine: Engine | None) -> tuple[bytes, str]:

@@ -101,3 +101,38 @@ def tell(*, client: WebClient, respond: Any, body: dict[str, Any], user_id: str,
         client.chat_postEphemeral(channel=channel, user=user_id, text=text)
     else:  # the Home tab has no channel: a DM is the only private place
         client.chat_postMessage(channel=user_id, text=text)
+
+
+def redraw_origin(
+    *,
+    client: WebClient,
+    engine: Engine,
+    settings: Settings,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    origin: dict[str, Any],
+) -> None:
+    """After a modal, draw again the surface its button was on: the Home tab, a DM, or an ephemeral reply."""
+    surface, page = str(origin.get("surface") or ""), int(origin.get("page") or 1)
+    if surface == "home":
+        publish_home(
+            client=client, engine=engine, settings=settings, team_id=team_id, user_id=user_id, now=now, page=page
+        )
+        return
+    if surface not in ("mine", "reminder") and not surface.startswith("role:"):
+        return  # opened from a slash command: there is nothing on screen to redraw
+    with session_scope(engine) as session:
+        drawn = checklists.draw(
+            surface, session=session, settings=settings, team_id=team_id, user_id=user_id, now=now, page=page
+        )
+    if drawn is None:
+        return
+    if origin.get("ts") and origin.get("channel"):
+        client.chat_update(channel=origin["channel"], ts=origin["ts"], blocks=drawn.blocks, text=drawn.text)
+    elif origin.get("response_url"):
+        from slack_sdk.webhook import WebhookClient
+
+        WebhookClient(origin["response_url"]).send(
+            blocks=drawn.blocks, text=drawn.text, replace_original=True, response_type="ephemeral"
+        )

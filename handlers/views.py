@@ -14,12 +14,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
 from bot import blocks
+from bot.blocks import surface_of_block
 from bot.config import Settings
 from bot.evidence import EvidenceError, find_deliverable, hand_in, valid_url, withdraw
 from bot.i18n import t
 from bot.masking import describe
 from bot.modals import FILE_BLOCK, IMPORT_BLOCK, LINK_BLOCK, TEXT_BLOCK, evidence_modal, import_modal, submitted
-from handlers.common import publish_home, reader_language, tell
+from handlers.common import reader_language, redraw_origin, tell
 from storage import repo
 from storage.db import session_scope
 
@@ -130,9 +131,14 @@ def handle_open_evidence(
     user_id = body["user"]["id"]
     lang = reader_language(engine=engine, client=client, settings=settings, team_id=team_id, user_id=user_id, now=now)
     container = body.get("container", {})
+    surface, page = surface_of_block(action.get("block_id", "")) or ("mine", 1)
+    # Where the button was, so that surface can be drawn again once the evidence is in.
     origin = {
         "channel": container.get("channel_id"),
-        "surface": "home" if container.get("type") == "view" else "message",
+        "surface": "home" if container.get("type") == "view" else surface,
+        "page": page,
+        "ts": None if container.get("is_ephemeral") else container.get("message_ts"),
+        "response_url": body.get("response_url") if container.get("is_ephemeral") else None,
     }
     modal = _modal_for(
         engine=engine,
@@ -195,8 +201,9 @@ def handle_evidence_submission(
         client.chat_postEphemeral(channel=channel, user=user_id, text=summary)
     else:
         client.chat_postMessage(channel=user_id, text=summary)
-    if meta.get("surface") == "home":
-        publish_home(client=client, engine=engine, settings=settings, team_id=team_id, user_id=user_id, now=now)
+    redraw_origin(
+        client=client, engine=engine, settings=settings, team_id=team_id, user_id=user_id, now=now, origin=meta
+    )
 
 
 def _file_details(client: WebClient, file: dict[str, Any]) -> dict[str, Any]:

@@ -276,8 +276,13 @@ def _pg_dump(url: str, destination: Path) -> None:
     quoted = '"' + schema.replace('"', '""') + '"'  # a pattern matching this one schema, case and all
     _run(
         [
-            "pg_dump", "--format=custom", f"--schema={quoted}", "--no-password", "--lock-wait-timeout=60s",
-            f"--file={destination}", f"--dbname={conninfo}",
+            "pg_dump",
+            "--format=custom",
+            f"--schema={quoted}",
+            "--no-password",
+            "--lock-wait-timeout=60s",
+            f"--file={destination}",
+            f"--dbname={conninfo}",
         ],
         env,
     )
@@ -318,7 +323,29 @@ def _pg_restore(url: str, engine: Engine, path: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="deliverables-restore-") as scratch:
         list_file, script = Path(scratch) / "toc.list", Path(scratch) / "restore.sql"
         list_file.write_text(listing)
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              f"--use-list={list_file}", f"--file={script}", str(path)])
-        _run(["psql", "--no-psqlrc", "--no-password", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
-              *([f"--command={prelude}"] if prelude else []), f"--file={script}", f"--dbname={conninfo}"], env)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                f"--use-list={list_file}",
+                f"--file={script}",
+                str(path),
+            ]
+        )
+        _run(
+            [
+                "psql",
+                "--no-psqlrc",
+                "--no-password",
+                "--quiet",
+                "--set=ON_ERROR_STOP=1",
+                "--single-transaction",
+                *([f"--command={prelude}"] if prelude else []),
+                f"--file={script}",
+                f"--dbname={conninfo}",
+            ],
+            env,
+        )

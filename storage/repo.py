@@ -42,9 +42,7 @@ def active_plan(*, session: Session, team_id: str) -> Plan | None:
 
 
 def sections_of(*, session: Session, plan_id: int) -> list[Section]:
-    return list(
-        session.exec(select(Section).where(Section.plan_id == plan_id).order_by(col(Section.position)))
-    )
+    return list(session.exec(select(Section).where(Section.plan_id == plan_id).order_by(col(Section.position))))
 
 
 # --- the read model used by every view -----------------------------------------------------------
@@ -160,9 +158,7 @@ def deliverable_ids_for_roles(*, session: Session, plan_id: int, role_keys: Iter
     return list(rows)
 
 
-def today_items(
-    *, session: Session, plan_id: int, role_keys: Iterable[str] | None = None
-) -> list[ChecklistItem]:
+def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | None = None) -> list[ChecklistItem]:
     """The per-role lists for today, optionally only these roles'."""
     query = select(ChecklistItem).where(
         ChecklistItem.plan_id == plan_id,
@@ -199,18 +195,14 @@ def plan_roles(*, session: Session, plan_id: int) -> dict[str, str]:
 def roles_of_user(*, session: Session, team_id: str, user_id: str) -> list[str]:
     """Role keys this person plays."""
     return list(
-        session.exec(
-            select(RoleMember.role_key).where(RoleMember.team_id == team_id, RoleMember.user_id == user_id)
-        )
+        session.exec(select(RoleMember.role_key).where(RoleMember.team_id == team_id, RoleMember.user_id == user_id))
     )
 
 
 def members_by_role(*, session: Session, team_id: str) -> dict[str, list[str]]:
     """Role key -> user ids, in the order they were assigned."""
     members: dict[str, list[str]] = defaultdict(list)
-    for member in session.exec(
-        select(RoleMember).where(RoleMember.team_id == team_id).order_by(col(RoleMember.id))
-    ):
+    for member in session.exec(select(RoleMember).where(RoleMember.team_id == team_id).order_by(col(RoleMember.id))):
         members[member.role_key].append(member.user_id)
     return dict(members)
 
@@ -221,16 +213,12 @@ def assign_role(
     """Give a role to people; returns the user ids that were not in it yet."""
     key = role_key(role)
     existing = set(
-        session.exec(
-            select(RoleMember.user_id).where(RoleMember.team_id == team_id, RoleMember.role_key == key)
-        )
+        session.exec(select(RoleMember.user_id).where(RoleMember.team_id == team_id, RoleMember.role_key == key))
     )
     added = [uid for uid in dict.fromkeys(user_ids) if uid not in existing]
     for uid in added:
         session.add(
-            RoleMember(
-                team_id=team_id, role_key=key, role=role.strip().lstrip("@"), user_id=uid, source=source
-            )
+            RoleMember(team_id=team_id, role_key=key, role=role.strip().lstrip("@"), user_id=uid, source=source)
         )
     if added:
         audit(
@@ -282,9 +270,7 @@ def people(*, session: Session, team_id: str, user_ids: Iterable[str]) -> dict[s
 
 def upsert_person(*, session: Session, team_id: str, user_id: str, **fields: Any) -> Person:
     """Create or update what we know of a person."""
-    found = person(session=session, team_id=team_id, user_id=user_id) or Person(
-        team_id=team_id, user_id=user_id
-    )
+    found = person(session=session, team_id=team_id, user_id=user_id) or Person(team_id=team_id, user_id=user_id)
     for name, value in fields.items():
         setattr(found, name, value)
     session.add(found)

@@ -86,6 +86,10 @@ class FakeSlack(SlackState):
     ) -> None:
         super().__init__(trigger_ttl=trigger_ttl, strict_action_ids=strict_action_ids)
         self.token = token
+        # Workspaces that installed the app through OAuth: their bot tokens and the codes Slack hands out.
+        self.client_id, self.client_secret = "1111.2222", "fake-client-secret"
+        self.installed: dict[str, str] = {}  # bot token -> team id
+        self.oauth_codes: dict[str, str] = {}  # code -> team id
         self.calls: list[Call] = []
         self.latency: float = 0.0
         self.method_latency: dict[str, float] = {}
@@ -200,7 +204,7 @@ class FakeSlack(SlackState):
         bearer = auth[7:] if auth.startswith("Bearer ") else None
         if parts.path.startswith("/api/"):
             content_type = req.headers.get("Content-Type") or ""
-            answer = self._api(parts.path[5:], parts.query, content_type, body, bearer)
+            answer = self._api(parts.path[5:], parts.query, content_type, body, bearer, auth)
         elif parts.path.startswith("/files-pri/"):
             answer = self._download(parts.path, bearer)
         elif parts.path.startswith("/response/"):
@@ -223,7 +227,31 @@ class FakeSlack(SlackState):
         self._record(method, params, status, response)
         return FaultAnswer(status, json.dumps(response).encode(), JSON_TYPE, {})
 
-    def _api(self, method: str, query: str, content_type: str, body: bytes, bearer: str | None) -> FaultAnswer:
+    def authorize_code(self, team_id: str) -> str:
+        """What Slack hands the browser when a person in `team_id` clicks Allow: a code for oauth.v2.access."""
+        code = f"code-{team_id}-{len(self.oauth_codes)}"
+        self.oauth_codes[code] = team_id
+        return code
+
+    def _oauth_access(self, params: dict[str, Any], auth: str) -> dict[str, Any]:
+        import base64
+
+        given = base64.b64decode(auth[6:]).decode() if auth.startswith("Basic ") else ""
+        client = (params.get("client_id"), params.get("client_secret"))
+        if given != f"{self.client_id}:{self.client_secret}" and client != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        team_id = self.oauth_codes.pop(str(params.get("code")), None)
+        if team_id is None:
+            return {"ok": False, "error": "invalid_code"}
+        token = f"xoxb-{team_id}-{secrets.token_hex(8)}"
+        self.installed[token] = team_id
+        return {"ok": True, "access_token": token, "token_type": "bot", "scope": "commands,chat:write",
+                "bot_user_id": self.bot_user_id, "app_id": self.app_id,
+                "team": {"id": team_id, "name": f"Team {team_id}"}, "enterprise": None,
+                "is_enterprise_install": False, "authed_user": {"id": "UINSTALLER"}}
+
+    def _api(self, method: str, query: str, content_type: str, body: bytes, bearer: str | None,
+             auth: str = "") -> FaultAnswer:
         params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
         try:
             params.update(_parse_body(content_type, body))
@@ -244,10 +272,13 @@ class FakeSlack(SlackState):
                 return fault
             if fault is not None:
                 return self._json(method, params, {"ok": False, **fault})
+            if method == "oauth.v2.access":
+                return self._json(method, params, self._oauth_access(params, auth))
             if not token:
                 return self._json(method, params, {"ok": False, "error": "not_authed"})
-            if not secrets.compare_digest(token, self.token):
+            if not secrets.compare_digest(token, self.token) and token not in self.installed:
                 return self._json(method, params, {"ok": False, "error": "invalid_auth"})
+            params["_team"] = self.installed.get(token, self.team_id)
             try:
                 response = {"ok": True, **METHODS[method](self, params)}
             except SlackError as exc:

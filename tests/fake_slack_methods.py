@@ -345,7 +345,7 @@ def auth_test(state: SlackState, p: Params) -> dict[str, Any]:
         "url": state.base_url,
         "team": "Fake Workspace",
         "user": state.users[state.bot_user_id]["name"],
-        "team_id": state.team_id,
+        "team_id": p.get("_team", state.team_id),
         "user_id": state.bot_user_id,
         "bot_id": state.bot_id,
         "app_id": state.app_id,
@@ -406,6 +406,7 @@ METHODS: dict[str, Method] = {
     "usergroups.list": usergroups_list,
     "usergroups.users.list": usergroups_users_list,
     "files.info": files_info,
+    "oauth.v2.access": lambda state, p: {},  # answered by FakeSlack itself: it needs no token
 }
 
 

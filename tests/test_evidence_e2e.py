@@ -103,6 +103,8 @@ def test_modal_from_a_button_takes_a_link_a_text_and_a_file(app: Harness) -> Non
     assert pieces[2].permalink and pieces[2].file_type == "pdf"
     assert deliverable(app, "Backups y Retention").evidence_done
 
+    redrawn = app.responses()[-1]  # the ephemeral list the button was on now shows the evidence
+    assert redrawn["replace_original"] in (True, "true") and "entregada (3)" in all_text(redrawn["blocks"])
     mine = all_text(app.command("mine", "USRE1")["blocks"])
     assert "wiki.example.com/sre/backup-policy" in mine and "backup-policy.pdf" in mine
     assert "entregada (3)" in mine
@@ -281,3 +283,36 @@ def test_an_admin_imports_an_edited_document_from_slack_keeping_ticks_and_eviden
     bad = app.side.send_view_submission("UADMIN", "import", view["private_metadata"], values, view_id=view["id"])
     assert bad.json()["response_action"] == "errors" and "import_file" in bad.json()["errors"]
     assert ticked(app.command("mine", "USRE1")["blocks"], "LOG_TOKEN")  # nothing lost
+
+
+def test_evidence_from_a_dm_button_updates_that_dm(app: Harness) -> None:
+    from bot import checklists
+    from bot.app import slack_client
+
+    with session_scope(app.engine) as session:
+        page = checklists.user_checklist(
+            session=session,
+            settings=app.settings,
+            team_id=app.settings.team_id,
+            user_id="USRE1",
+            now=app.clock[0],
+            surface="reminder",
+        )
+    assert page is not None
+    posted = slack_client(app.settings).chat_postMessage(channel="USRE1", blocks=page.blocks, text=page.text)
+    block, button = evidence_button(page.blocks, "Redis Provisionado")
+    app.side.send_action(
+        block_actions_payload(
+            "USRE1",
+            [button_action(button["action_id"], block["block_id"], button["value"])],
+            message_container(posted["channel"], posted["ts"]),
+        )
+    )
+    view = app.slack.calls_to("views.open")[-1].response["view"]
+    submit(app, "USRE1", view, note="redis.internal:6379 PONG")
+    updated = app.slack.calls_to("chat.update")
+    assert updated and updated[-1].ok
+    messages = app.slack.messages(posted["channel"])
+    dm = all_text(next(m for m in messages if m["ts"] == posted["ts"])["blocks"])
+    assert "redis.internal:6379 PONG" in dm and "entregada (1)" in dm
+    assert "Evidencia guardada" in messages[-1]["text"]  # and the person is told, in the same DM

@@ -81,3 +81,57 @@ def test_serve_answers_slack_and_reports_health_and_metrics(served: tuple[str, F
     assert 'deliverables_deliverables_open{priority="blocker"} 6.0' in metrics
     assert "deliverables_ack_seconds_bucket" in metrics
     assert requests.get(f"{url}/nowhere", timeout=5).status_code == 404
+
+
+def test_concurrent_ticks_across_workers_all_stick(served: tuple[str, FakeSlack], database_url: str) -> None:
+    """Several gunicorn workers on one database: many people ticking at once lose nothing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlmodel import Session, select
+
+    from storage import db, repo
+    from storage.models import ChecklistItem
+    from tests.e2e import checkbox_elements
+    from tests.slack_signing import block_actions_payload, message_container
+
+    url, slack = served
+    engine = db.make_engine(database_url)
+    people = [f"USRE{i}" for i in range(2, 12)]
+    with db.session_scope(engine) as session:
+        repo.assign_role(session=session, team_id="T0LOCAL", role="SRE", user_ids=people, actor="cli")
+    for user in people:
+        slack.add_user(user, name=user.lower(), tz="Europe/Madrid", locale="es-ES")
+    side = SlackClient(f"{url}/slack/events", SIGNING_SECRET, fake=slack)
+    drawn = side.send_command("mine", people[0]).json()["blocks"]  # everyone clicks on the same stale drawing
+    clicks = [(block, element, option) for block, element in checkbox_elements(drawn) for option in element["options"]][
+        : len(people) * 2
+    ]
+
+    def tick(index: int) -> int:
+        block, element, option = clicks[index]
+        action = {
+            "type": "checkboxes",
+            "action_id": element["action_id"],
+            "block_id": block["block_id"],
+            "selected_options": [option],
+            "action_ts": "1733650000.000100",
+        }
+        payload = block_actions_payload(
+            people[index % len(people)],
+            [action],
+            message_container("C0FAKE0001", "1733650000.000001", is_ephemeral=True),
+        )
+        return side.send_action(payload).status_code
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(tick, range(len(clicks))))
+    assert statuses == [200] * len(clicks)
+    wanted = {int(option["value"]) for _, _, option in clicks}
+    for _ in range(100):  # the updates run after each ack
+        with Session(engine) as session:
+            done = {i.id for i in session.exec(select(ChecklistItem).where(ChecklistItem.done == True))}  # noqa: E712
+        if wanted <= done:
+            break
+        time.sleep(0.1)
+    assert wanted <= done and len(wanted) == len(clicks)
+    engine.dispose()

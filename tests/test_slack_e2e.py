@@ -44,6 +44,8 @@ def test_mine_shows_only_the_callers_deliverables_in_their_language(app: Harness
     assert "Proof-of-provision (screenshot/metadata, NO valores)" in text
     # blockers come first, then high priority
     assert text.index("Secrets en Secret Manager") < text.index("Redis Provisionado")
+    # within a priority, what is due soonest comes first: Playbooks (due 2025-12-10) before Redis (no date)
+    assert text.index("Incident Playbooks") < text.index("Redis Provisionado")
     # the per-role list for today comes before the deliverables
     assert text.index("Proveer acceso staging") < text.index("Secrets en Secret Manager")
     for _, element in checkbox_elements(body["blocks"]):
@@ -327,3 +329,20 @@ def test_the_checkboxes_never_exceed_ten_options(database_url: str, tmp_path) ->
         assert not ticked(long.responses()[-1]["blocks"], "Paso número 7")
         _, element, _ = find_option(long.responses()[-1]["blocks"], "Paso número 17")
         assert len(element["options"]) == 10
+
+
+def test_a_failure_is_logged_once_and_the_person_is_told_without_a_trace(
+    app: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot import checklists
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(checklists, "status", broken)
+    response = app.side.send_command("status", "UQA1")
+    assert "database on fire" not in response.text and "Traceback" not in response.text
+    told = app.responses()[-1]["text"]
+    assert "Algo salió mal" in told and "Something went wrong" in told and "fire" not in told
+    failures = [r for r in caplog.records if r.getMessage() == "listener failed"]
+    assert len(failures) == 1 and "database on fire" in str(failures[0].exc_info[1])
