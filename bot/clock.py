@@ -2,7 +2,8 @@
 
 Jobs: the clock lease every few seconds, reminders every 5 minutes (each run sends whatever is due in
 any timezone), the digest on DIGEST_SCHEDULE in TIMEZONE, and a daily user-group and profile sync an
-hour before REMINDER_TIME. Every job sends only while this process holds the lease; when it takes
+hour before REMINDER_TIME, each for every workspace served (one with SLACK_BOT_TOKEN, or every OAuth
+installation). Every job sends only while this process holds the lease; when it takes
 the lease (at start, or from a clock that went away) it catches up at once instead of waiting for
 the next tick. SIGTERM stops new sends, lets the messages in hand finish, and releases the lease.
 """
@@ -19,11 +20,18 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.jobs import DIGEST_GRACE, RunReport, ask_slack_about, post_digest, send_reminders
+from bot.jobs import (
+    DIGEST_GRACE,
+    RunReport,
+    Workspace,
+    ask_slack_about,
+    post_digest,
+    send_reminders,
+    workspaces,
+)
 from bot.lease import RENEW_EVERY, Lease, utc_now
 from bot.people import sync_usergroups
 from bot.schedule import cron_trigger
@@ -45,13 +53,13 @@ class Clock:
         settings: Settings,
         *,
         engine: Engine,
-        client: WebClient,
+        workspaces: Callable[[], list[Workspace]],
         lease: Lease,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         self.settings = settings
         self.engine = engine
-        self.client = client
+        self.workspaces = workspaces  # asked at each run: a workspace may install the app at any time
         self.lease = lease
         self.now = now
         self.scheduler: BlockingScheduler | None = None
@@ -68,32 +76,36 @@ class Clock:
         self._leading = leading
         return leading
 
-    def reminders(self) -> RunReport | None:
-        """Send the reminders due now."""
+    def reminders(self) -> list[RunReport]:
+        """Send the reminders due now, in every workspace."""
         if not self._may_send("reminders"):
-            return None
-        return send_reminders(self.client, self.engine, self.settings, self.now(), lease=self.lease)
+            return []
+        now = self.now()
+        return [send_reminders(w.client, self.engine, w.settings, now, lease=self.lease) for w in self.workspaces()]
 
-    def digest(self) -> RunReport | None:
-        """Post the digest of the latest slot, if not posted yet."""
+    def digest(self) -> list[RunReport]:
+        """Post the digest of the latest slot in every workspace, if not posted yet."""
         if not self._may_send("digest"):
-            return None
-        return post_digest(self.client, self.engine, self.settings, self.now(), lease=self.lease)
+            return []
+        now = self.now()
+        return [post_digest(w.client, self.engine, w.settings, now, lease=self.lease) for w in self.workspaces()]
 
     def people(self) -> None:
         """Refresh roles from Slack user groups and every owner's timezone and language (users.info)."""
         if not self._may_send("people"):
             return
-        team, now = self.settings.team_id, self.now()
-        with session_scope(self.engine) as session:
-            plan = repo.active_plan(session=session, team_id=team)
-            if plan is not None:
-                sync_usergroups(client=self.client, session=session, team_id=team, plan=plan)
-            owners = {uid for ids in repo.members_by_role(session=session, team_id=team).values() for uid in ids}
-        for uid in sorted(owners):  # one short transaction each: reminders may be writing meanwhile
-            if not self.lease.held:
-                return
-            ask_slack_about(self.client, self.engine, team, uid, now=now)
+        now = self.now()
+        for workspace in self.workspaces():
+            team, client = workspace.settings.team_id, workspace.client
+            with session_scope(self.engine) as session:
+                plan = repo.active_plan(session=session, team_id=team)
+                if plan is not None:
+                    sync_usergroups(client=client, session=session, team_id=team, plan=plan)
+                owners = {uid for ids in repo.members_by_role(session=session, team_id=team).values() for uid in ids}
+            for uid in sorted(owners):  # one short transaction each: reminders may be writing meanwhile
+                if not self.lease.held:
+                    return
+                ask_slack_about(client, self.engine, team, uid, now=now)
 
     def _may_send(self, job: str) -> bool:
         if self.lease.held:
@@ -140,10 +152,11 @@ class Clock:
         return scheduler
 
 
-def run_clock(settings: Settings, *, engine: Engine, client: WebClient) -> None:
+def run_clock(settings: Settings, *, engine: Engine) -> None:
     """Run the clock until SIGTERM or SIGINT, then finish the messages in hand and release the lease."""
     lease = Lease(engine, name="clock")
-    scheduler = Clock(settings, engine=engine, client=client, lease=lease).build_scheduler()
+    clock = Clock(settings, engine=engine, workspaces=lambda: workspaces(settings, engine), lease=lease)
+    scheduler = clock.build_scheduler()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("stopping the clock", extra={"kind": "clock", "signal": signal.Signals(signum).name})

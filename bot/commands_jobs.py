@@ -12,24 +12,25 @@ JOBS = ("reminders", "digest")
 
 def need_slack(settings: Settings, what: str) -> None:
     """Refuse to run a job without Slack, pointing to what works without it."""
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and not settings.multi_workspace:
         raise UsageError(
-            f"{what} sends Slack messages, so it needs SLACK_BOT_TOKEN (xoxb-...); "
-            "to see what would be sent without Slack, run `python -m bot preview`"
+            f"{what} sends Slack messages, so it needs SLACK_BOT_TOKEN (xoxb-...), or SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET for several workspaces; to see what would be sent without Slack, "
+            "run `python -m bot preview`"
         )
 
 
 @command("clock")
 def cmd_clock(args: argparse.Namespace, settings: Settings) -> int:
     """Run the scheduler process: reminders every 5 minutes in each owner's timezone, and the digest."""
-    from bot.app import slack_client
     from bot.clock import run_clock
     from bot.commands_slack import check_slack
     from bot.runtime import open_database
 
     need_slack(settings, "clock")
-    check_slack(settings, need_signing_secret=False)
-    run_clock(settings, engine=open_database(settings), client=slack_client(settings))
+    if not settings.multi_workspace:  # one token to check; installations bring their own
+        check_slack(settings, need_signing_secret=False)
+    run_clock(settings, engine=open_database(settings))
     return 0
 
 
@@ -39,21 +40,24 @@ def cmd_run_job(args: argparse.Namespace, settings: Settings) -> int:
 
     Safe next to a running clock: each message is claimed before it is sent, so nothing goes twice.
     """
-    from bot.app import slack_client
-    from bot.jobs import DIGEST_GRACE, post_digest, send_reminders
+    from bot.jobs import DIGEST_GRACE, post_digest, send_reminders, workspaces
     from bot.runtime import open_database
 
     need_slack(settings, f"run-job {args.job}")
     now = parse_now(args.now)
+    engine = open_database(settings)
     job = send_reminders if args.job == "reminders" else post_digest
-    report = job(slack_client(settings), open_database(settings), settings, now)
-    out(report.summary())
-    for recipient, error in sorted(report.errors.items()):
-        out(f"  {recipient}: {error}")
-    if report.outcomes["no_slot"]:
-        hours = DIGEST_GRACE.total_seconds() / 3600
-        out(f"  no DIGEST_SCHEDULE time in the {hours:.0f} hours before then; to post a missed one, give it as --now")
-    return 1 if report.failed else 0
+    failed = 0
+    for workspace in workspaces(settings, engine):
+        report = job(workspace.client, engine, workspace.settings, now)
+        failed += report.failed
+        out(report.summary())
+        for recipient, error in sorted(report.errors.items()):
+            out(f"  {recipient}: {error}")
+        if report.outcomes["no_slot"]:
+            late = f"{DIGEST_GRACE.total_seconds() / 3600:.0f} hours"
+            out(f"  no DIGEST_SCHEDULE time in the {late} before then; to post a missed one, give it as --now")
+    return 1 if failed else 0
 
 
 def _run_job_arguments(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
@@ -40,11 +41,33 @@ WORKERS = 8  # concurrent DMs: each is its own channel, so Slack's workspace-wid
 DIGEST_GRACE = timedelta(hours=6)  # a digest slot missed by longer than this is not posted late
 
 
+class Workspace(NamedTuple):
+    """A workspace the jobs serve: settings with its TEAM_ID, and a client with its bot token."""
+
+    settings: Settings
+    client: WebClient
+
+
+def workspaces(settings: Settings, engine: Engine) -> list[Workspace]:
+    """TEAM_ID with SLACK_BOT_TOKEN; installed through OAuth, every installation with its own token."""
+    from bot.app import slack_client
+
+    if not settings.multi_workspace:
+        return [Workspace(settings, slack_client(settings))]
+    from bot.oauth import installed_teams
+
+    return [
+        Workspace(settings.model_copy(update={"team_id": team}), slack_client(settings, token=token))
+        for team, token in installed_teams(settings, engine)
+    ]
+
+
 @dataclass
 class RunReport:
     """What one run of a job did, counted by outcome, with the errors by recipient."""
 
     job: str
+    team_id: str
     at: datetime
     outcomes: Counter[str] = field(default_factory=Counter)
     errors: dict[str, str] = field(default_factory=dict)
@@ -64,9 +87,9 @@ class RunReport:
         return self.outcomes["failed"] + self.outcomes["error"]
 
     def summary(self) -> str:
-        """`reminders at 2025-12-08T08:00:00+00:00: 3 sent, 1 nothing_open, 12 not_due (41 ms)`."""
+        """`reminders T0LOCAL at 2025-12-08T08:00:00+00:00: 3 sent, 1 nothing_open, 12 not_due (41 ms)`."""
         counts = ", ".join(f"{n} {outcome}" for outcome, n in self.outcomes.most_common()) or "nothing to do"
-        return f"{self.job} at {self.at.isoformat()}: {counts} ({self.duration_ms:.0f} ms)"
+        return f"{self.job} {self.team_id} at {self.at.isoformat()}: {counts} ({self.duration_ms:.0f} ms)"
 
 
 # --- reminders ----------------------------------------------------------------------------------------
@@ -96,7 +119,7 @@ def send_reminders(
         with Lease.for_run(engine).kept() as own:
             return send_reminders(client, engine, settings, now, lease=own, workers=workers)
     started = time.perf_counter()
-    report = RunReport("reminders", now)
+    report = RunReport("reminders", settings.team_id, now)
     team = settings.team_id
     with session_scope(engine) as session:
         members = repo.members_by_role(session=session, team_id=team)
@@ -232,7 +255,7 @@ def post_digest(
         with Lease.for_run(engine).kept() as own:
             return post_digest(client, engine, settings, now, lease=own)
     started = time.perf_counter()
-    report = RunReport("digest", now)
+    report = RunReport("digest", settings.team_id, now)
     channel = settings.digest_channel
     slot = digest_slot(settings.digest_schedule, settings.timezone, now, grace=DIGEST_GRACE)
     if not channel:

@@ -86,12 +86,17 @@ def team_plan(*, blocker_due: date = date(2025, 12, 9), long_blockers: int = 0) 
     )
 
 
-def load_team(engine: Engine, plan: Plan | None = None, people: dict[str, tuple[str, str, str, str]] = PEOPLE) -> None:
+def load_team(
+    engine: Engine,
+    plan: Plan | None = None,
+    people: dict[str, tuple[str, str, str, str]] = PEOPLE,
+    team_id: str = "T0LOCAL",
+) -> None:
     """Import the plan and give each person their role."""
     with session_scope(engine) as session:
-        import_plan(session=session, plan=plan or team_plan(), team_id="T0LOCAL", source_name="plan.md", source_text="")
+        import_plan(session=session, plan=plan or team_plan(), team_id=team_id, source_name="plan.md", source_text="")
         for user, (_, _, _, role) in people.items():
-            repo.assign_role(session=session, team_id="T0LOCAL", role=role, user_ids=[user], actor="cli")
+            repo.assign_role(session=session, team_id=team_id, role=role, user_ids=[user], actor="cli")
 
 
 @contextmanager

@@ -13,13 +13,17 @@ from pathlib import Path
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
+from pydantic import SecretStr
+from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.cli import main
 from bot.clock import Clock
 from bot.config import Settings, get_settings
+from bot.jobs import Workspace, workspaces
 from bot.lease import Lease
+from bot.oauth import installation_store
 from storage.models import Lease as LeaseRow
 from tests.jobs_support import TOKEN, Env, fake_slack, fast_client, load_team, settings_for
 
@@ -36,6 +40,10 @@ class FakeTime:
         return self.now
 
 
+def served(env: Env) -> Callable[[], list[Workspace]]:
+    return lambda: [Workspace(env.settings, env.client)]
+
+
 @pytest.fixture
 def env(settings: Settings, engine: Engine) -> Iterator[Env]:
     load_team(engine)
@@ -47,22 +55,24 @@ def env(settings: Settings, engine: Engine) -> Iterator[Env]:
 def test_a_second_clock_sends_nothing_until_the_first_goes_away(env: Env) -> None:
     tick = FakeTime()
     now = lambda: datetime(2025, 12, 8, 15, 0, tzinfo=UTC)  # noqa: E731
-    first = Clock(env.settings, engine=env.engine, client=env.client, lease=Lease(env.engine, clock=tick), now=now)
-    second = Clock(env.settings, engine=env.engine, client=env.client, lease=Lease(env.engine, clock=tick), now=now)
+    first = Clock(env.settings, engine=env.engine, workspaces=served(env), lease=Lease(env.engine, clock=tick), now=now)
+    second = Clock(
+        env.settings, engine=env.engine, workspaces=served(env), lease=Lease(env.engine, clock=tick), now=now
+    )
     assert first.keep_lease() and not second.keep_lease()
-    assert second.reminders() is None and second.digest() is None
+    assert second.reminders() == [] and second.digest() == []
     assert env.slack.calls_to("chat.postMessage") == []
-    report = first.reminders()
-    assert report is not None and report.sent == 3
+    [report] = first.reminders()
+    assert report.sent == 3
     tick.now += timedelta(minutes=1)  # the first clock died without letting go
     assert second.keep_lease()
-    again = second.reminders()
-    assert again is not None and again.sent == 0 and again.outcomes["done"] == 4
+    [again] = second.reminders()
+    assert again.sent == 0 and again.outcomes["done"] == 4
     assert len(env.slack.calls_to("chat.postMessage")) == 3
 
 
 def test_the_scheduler_has_every_job_and_catches_up_when_it_takes_the_lease(env: Env) -> None:
-    clock = Clock(env.settings, engine=env.engine, client=env.client, lease=Lease(env.engine))
+    clock = Clock(env.settings, engine=env.engine, workspaces=served(env), lease=Lease(env.engine))
     scheduler = clock.build_scheduler()
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"lease", "reminders", "digest", "people"}
@@ -75,6 +85,33 @@ def test_the_scheduler_has_every_job_and_catches_up_when_it_takes_the_lease(env:
     assert jobs["people"].trigger.get_next_fire_time(None, saturday).strftime("%H:%M %Z") == "08:00 CET"
     assert clock.keep_lease()
     assert {"digest-now", "people-now"} <= {job.id for job in scheduler.get_jobs()}
+
+
+def test_with_oauth_each_installed_workspace_gets_its_reminders_with_its_own_token(
+    settings: Settings, engine: Engine
+) -> None:
+    with fake_slack() as slack:
+        several = settings_for(
+            settings,
+            slack,
+            slack_bot_token=None,
+            slack_client_id=slack.client_id,
+            slack_client_secret=SecretStr(slack.client_secret),
+        )
+        for team in ("TALPHA", "TBETA"):
+            load_team(engine, team_id=team)
+            slack.installed[f"xoxb-{team}"] = team
+            installation_store(several, engine).save(
+                Installation(app_id="A1", team_id=team, user_id="UINSTALLER", bot_token=f"xoxb-{team}")
+            )
+        served_now = lambda: workspaces(several, engine)  # noqa: E731
+        assert sorted(w.settings.team_id for w in served_now()) == ["TALPHA", "TBETA"]
+        now = lambda: datetime(2025, 12, 8, 15, 0, tzinfo=UTC)  # noqa: E731
+        clock = Clock(several, engine=engine, workspaces=served_now, lease=Lease(engine), now=now)
+        assert clock.keep_lease()
+        assert sorted((r.team_id, r.sent) for r in clock.reminders()) == [("TALPHA", 3), ("TBETA", 3)]
+        posts = slack.calls_to("chat.postMessage")
+        assert len(posts) == 6 and all(f"{c.params['_team']}:reminder:" in str(c.params["metadata"]) for c in posts)
 
 
 def test_jobs_refuse_to_run_without_slack(settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
