@@ -14,7 +14,17 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 
-BOT_SCOPES = ["commands", "chat:write", "users:read", "usergroups:read", "files:read", "im:history"]
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "users:read",
+    "usergroups:read",
+    "files:read",
+    "im:history",
+    "im:write",
+    "channels:history",
+    "groups:history",
+]  # as in manifest.yml
 
 
 def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:

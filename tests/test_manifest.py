@@ -46,3 +46,9 @@ def test_bot_scopes_are_the_minimum_the_features_use() -> None:
         "channels:history",
         "groups:history",
     }
+
+
+def test_the_oauth_install_asks_for_the_manifest_scopes() -> None:
+    from bot.oauth import BOT_SCOPES
+
+    assert sorted(BOT_SCOPES) == sorted(manifest()["oauth_config"]["scopes"]["bot"])
