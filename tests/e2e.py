@@ -178,6 +178,12 @@ def running_app(
         side.executor = executor
         try:
             yield Harness(url=url, settings=settings, engine=engine, slack=slack, clock=clock, side=side)
+            # Every message and view the app sent must pass Slack's checks (faults a test injects aside).
+            injected = {429, 500, 502, 503, 504}
+            refused = [
+                (c.method, c.response.get("error"), c.errors) for c in slack.rejections if c.status not in injected
+            ]
+            assert refused == [], refused
         finally:
             executor.shutdown(wait=True)
             server.shutdown()

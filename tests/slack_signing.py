@@ -146,8 +146,10 @@ class SlackClient:
         container = payload.get("container") or {}
         from_message = payload.get("type") == "block_actions" and container.get("type") == "message"
         if from_message and not payload.get("response_url"):
+            # An ephemeral message is in nobody's history: its response_url replaces it without a ts.
+            ts = None if container.get("is_ephemeral") else container.get("message_ts")
             payload["response_url"] = self.response_url(
-                container["channel_id"], user_id=payload["user"]["id"], message_ts=container.get("message_ts")
+                container["channel_id"], user_id=payload["user"]["id"], message_ts=ts
             )
         return self.post(urlencode({"payload": json.dumps(payload)}), FORM, **signing)
 
