@@ -22,6 +22,9 @@ _EMOJI = {
     ":rotating_light:": "🚨",
     ":wave:": "👋",
     ":thread:": "🧵",
+    ":alarm_clock:": "⏰",
+    ":double_vertical_bar:": "⏸️",
+    ":lock:": "🔒",
 }
 
 
@@ -49,6 +52,10 @@ def _element(element: dict[str, Any]) -> list[str]:
         return [f"  ( {_text_of(element['text'])} )"]
     if kind in ("mrkdwn", "plain_text"):
         return [_text_of(element)]
+    if kind == "datepicker":
+        return [f"  [📅 {element.get('initial_date') or _text_of(element.get('placeholder')) or 'date'}]"]
+    if kind == "timepicker":
+        return [f"  [🕘 {element.get('initial_time') or _text_of(element.get('placeholder')) or 'time'}]"]
     return [f"  <{kind}>"]
 
 
