@@ -26,8 +26,9 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy bot storage handlers
 
 bench: $(STAMP)
-	$(PY) bench/parse_bench.py
-	$(PY) bench/import_bench.py
+	$(PY) -m bench.parse_bench
+	$(PY) -m bench.import_bench
+	$(PY) -m bench.masking_corpus
 	$(PY) -m bench.reminders_bench
 
 clean:
