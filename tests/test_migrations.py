@@ -74,3 +74,23 @@ def test_downgrade_and_upgrade_again(empty_engine: Engine) -> None:
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
     db.migrate(empty_engine)
     assert "deliverable" in inspect(empty_engine).get_table_names()
+
+
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+def test_a_postgres_url_as_hosting_platforms_give_it_connects() -> None:
+    from bot.config import load_settings
+
+    given = os.environ["TEST_DATABASE_URL"].replace("postgresql+psycopg://", "postgres://", 1)
+    settings = load_settings(_env_file=None, database_url=given)
+    engine = db.make_engine(settings.database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
+
+
+def test_health_names_the_failed_check(tmp_path: Path) -> None:
+    from bot.server import health
+
+    missing = db.make_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.db'}")
+    ok, checks = health(missing)
+    assert not ok and checks["database"].startswith("failed")
