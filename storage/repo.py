@@ -135,6 +135,52 @@ def load_views(
     ]
 
 
+@dataclass(frozen=True)
+class Outline:
+    """What decides where a deliverable goes on a paged checklist and how many blocks it takes, without its rows."""
+
+    id: int
+    priority: str
+    position: int
+    items: int
+    asks_evidence: bool
+    is_done: bool
+
+
+def outlines(*, session: Session, plan_id: int, deliverable_ids: Iterable[int]) -> list[Outline]:
+    """The open deliverables among these, as `load_views` would find them, in two light queries (no ORM rows)."""
+    ids = list(deliverable_ids)
+    found: list[tuple[Any, ...]] = []
+    counts: dict[int, int] = {}
+    for chunk in _chunks(ids, 900):
+        found += session.exec(
+            select(Deliverable.id, Deliverable.priority, Deliverable.position, Deliverable.evidence_requirement).where(
+                Deliverable.plan_id == plan_id,
+                col(Deliverable.archived).is_(False),
+                Deliverable.status == "open",
+                col(Deliverable.id).in_(chunk),
+            )
+        ).all()
+        for deliverable_id, number in session.exec(
+            select(ChecklistItem.deliverable_id, func.count())
+            .where(col(ChecklistItem.deliverable_id).in_(chunk), col(ChecklistItem.archived).is_(False))
+            .group_by(col(ChecklistItem.deliverable_id))
+        ):
+            counts[deliverable_id or 0] = number
+    found.sort(key=lambda row: (row[2], row[0]))
+    return [
+        Outline(
+            id=did,
+            priority=priority,
+            position=position,
+            items=counts.get(did, 0),
+            asks_evidence=bool(requirement),
+            is_done=False,  # only open ones
+        )
+        for did, priority, position, requirement in found
+    ]
+
+
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -156,6 +202,29 @@ def deliverable_ids_for_roles(*, session: Session, plan_id: int, role_keys: Iter
         .distinct()
     )
     return list(rows)
+
+
+def open_deliverable_ids(*, session: Session, plan_id: int, priority: str | None = None) -> list[int]:
+    """Ids of the plan's open deliverables (of one priority), in document order."""
+    query = select(Deliverable.id).where(
+        Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False), Deliverable.status == "open"
+    )
+    if priority is not None:
+        query = query.where(Deliverable.priority == priority)
+    return [did for did in session.exec(query.order_by(col(Deliverable.position), col(Deliverable.id))) if did]
+
+
+def owner_statuses(*, session: Session, plan_id: int) -> list[tuple[str, str]]:
+    """(role as written, deliverable status) for every owner of every deliverable, in document order."""
+    return [
+        (role, status)
+        for role, status in session.exec(
+            select(DeliverableOwner.role, Deliverable.status)
+            .join(Deliverable, col(Deliverable.id) == DeliverableOwner.deliverable_id)
+            .where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
+            .order_by(col(Deliverable.position), col(Deliverable.id), col(DeliverableOwner.position))
+        )
+    ]
 
 
 def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | None = None) -> list[ChecklistItem]:
