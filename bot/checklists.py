@@ -88,8 +88,7 @@ def user_checklist(
             if reminder
             else only_text(t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan)))
         )
-    ids = repo.deliverable_ids_for_roles(session=session, plan_id=plan.id, role_keys=keys)
-    outlines = repo.outlines(session=session, plan_id=plan.id, deliverable_ids=ids)
+    outlines = repo.outlines_for_roles(session=session, plan_id=plan.id, role_keys=keys)
     todays = repo.today_items(session=session, plan_id=plan.id, role_keys=keys)
     if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]
@@ -140,8 +139,7 @@ def role_checklist(
     roles = repo.plan_roles(session=session, plan_id=plan.id)
     if key not in roles:
         return only_text(t("role.unknown", who.lang, role=role, roles=", ".join(roles.values())))
-    ids = repo.deliverable_ids_for_roles(session=session, plan_id=plan.id, role_keys=[key])
-    outlines = repo.outlines(session=session, plan_id=plan.id, deliverable_ids=ids)
+    outlines = repo.outlines_for_roles(session=session, plan_id=plan.id, role_keys=[key])
     today = today_lists(repo.today_items(session=session, plan_id=plan.id, role_keys=[key]))
     intro = f"*{t('mine.role_title', who.lang, role=blocks.escape(roles[key]))}* ({len(outlines)})"
     return blocks.outlined_checklist_page(

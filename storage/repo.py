@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -147,37 +148,45 @@ class Outline:
     is_done: bool
 
 
-def outlines(*, session: Session, plan_id: int, deliverable_ids: Iterable[int]) -> list[Outline]:
-    """The open deliverables among these, as `load_views` would find them, in two light queries (no ORM rows)."""
-    ids = list(deliverable_ids)
-    found: list[tuple[Any, ...]] = []
-    counts: dict[int, int] = {}
-    for chunk in _chunks(ids, 900):
-        found += session.exec(
-            select(Deliverable.id, Deliverable.priority, Deliverable.position, Deliverable.evidence_requirement).where(
-                Deliverable.plan_id == plan_id,
-                col(Deliverable.archived).is_(False),
-                Deliverable.status == "open",
-                col(Deliverable.id).in_(chunk),
-            )
-        ).all()
-        for deliverable_id, number in session.exec(
-            select(ChecklistItem.deliverable_id, func.count())
-            .where(col(ChecklistItem.deliverable_id).in_(chunk), col(ChecklistItem.archived).is_(False))
-            .group_by(col(ChecklistItem.deliverable_id))
-        ):
-            counts[deliverable_id or 0] = number
-    found.sort(key=lambda row: (row[2], row[0]))
+def outlines_for_roles(*, session: Session, plan_id: int, role_keys: Iterable[str]) -> list[Outline]:
+    """The open deliverables owned by any of these roles, as `load_views` would find them, in one query."""
+    keys = list(set(role_keys))
+    if not keys:
+        return []
+    owned = select(DeliverableOwner.deliverable_id).where(col(DeliverableOwner.role_key).in_(keys))
+    items = (
+        select(ChecklistItem.deliverable_id, func.count().label("n"))
+        .where(col(ChecklistItem.deliverable_id).in_(owned), col(ChecklistItem.archived).is_(False))
+        .group_by(col(ChecklistItem.deliverable_id))
+        .subquery()
+    )
+    query = (
+        sa_select(
+            col(Deliverable.id),
+            col(Deliverable.priority),
+            col(Deliverable.position),
+            col(Deliverable.evidence_requirement),
+            items.c.n,
+        )
+        .outerjoin(items, items.c.deliverable_id == col(Deliverable.id))
+        .where(
+            col(Deliverable.plan_id) == plan_id,
+            col(Deliverable.archived).is_(False),
+            col(Deliverable.status) == "open",
+            col(Deliverable.id).in_(owned),
+        )
+        .order_by(col(Deliverable.position), col(Deliverable.id))
+    )
     return [
         Outline(
             id=did,
             priority=priority,
             position=position,
-            items=counts.get(did, 0),
+            items=count or 0,
             asks_evidence=bool(requirement),
             is_done=False,  # only open ones
         )
-        for did, priority, position, requirement in found
+        for did, priority, position, requirement, count in session.connection().execute(query)
     ]
 
 
