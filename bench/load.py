@@ -112,6 +112,8 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
         ):
             assert item.deliverable_id is not None
             items[item.deliverable_id].append(item)
+        if engine.dialect.name == "postgresql":  # statistics, as autovacuum would have them on a running database
+            session.connection().exec_driver_sql("ANALYZE")
         ticks: dict[str, list[tuple[int, list[int], list[bool]]]] = {}
         evidence: dict[str, list[int]] = {}
         for user in users:
@@ -533,7 +535,7 @@ def drive(server: Server, fake: Fake, schedule: list[tuple[float, str, Job]], ta
                 time.sleep(delay)
             pool.submit(run, scheduled, kind, job)
     result.elapsed = time.perf_counter() - start
-    time.sleep(3)  # the work after the acks (redraws, views.open, ephemerals) finishes
+    time.sleep(min(3.0, max(0.5, duration / 10)))  # the work after the acks (redraws, views.open...) finishes
     done.set()
     sampler.join()
     stats = fake.stats(reset=True)
