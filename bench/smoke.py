@@ -193,7 +193,7 @@ def main() -> int:
                 problems.append(f"{name} did not move")
         rejected = slack.rejections
         if rejected:
-            problems += [f"Slack would reject {call.method}: {call.response.get('error')} {call.errors}" for call in rejected]
+            problems += [f"Slack would reject {c.method}: {c.response.get('error')} {c.errors}" for c in rejected]
     for problem in problems:
         print(f"PROBLEM: {problem}")
     print("smoke: " + ("FAILED" if problems else "all good") + f" (logs in {work})")

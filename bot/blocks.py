@@ -12,7 +12,7 @@ repeated request changes nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from bot.i18n import due_text, t
 from bot.plan import PRIORITY_ORDER
 from storage.models import ChecklistItem
-from storage.repo import DeliverableView
+from storage.repo import DeliverableView, Outline
 
 Block = dict[str, Any]
 
@@ -264,9 +264,9 @@ def today_units(lists: dict[str, list[ChecklistItem]], ctx: Ctx, *, interactive:
     return units
 
 
-def urgency(view: DeliverableView) -> tuple[int, bool, date, int]:
+def urgency(view: DeliverableView | Outline) -> tuple[int, bool, date, int]:
     """Blockers first; within a priority, the soonest due (overdue first), then dateless ones in document order."""
-    d = view.deliverable
+    d = view.deliverable if isinstance(view, DeliverableView) else view
     return PRIORITY_ORDER.get(d.priority, 9), d.due is None, d.due or date.max, d.position
 
 
@@ -289,22 +289,39 @@ def paginate(
     units: Sequence[Unit], *, page: int, max_blocks: int, head: Sequence[Block] = (), surface: str, ctx: Ctx
 ) -> Page:
     """Put units on pages of at most `max_blocks`, the head on each, with a "more" button when needed."""
-    room = max_blocks - len(head) - 2  # a context line and a "more" button
-    pages: list[list[Block]] = [[]]
-    for unit in units:
-        blocks = unit.blocks[: max(room, 1)]
-        if pages[-1] and len(pages[-1]) + len(blocks) > room:
+    pages = layout([len(unit.blocks) for unit in units], max_blocks=max_blocks, head=len(head))
+    page = min(max(page, 1), len(pages))
+    room = max(max_blocks - len(head) - 2, 1)
+    body = [block for index in pages[page - 1] for block in units[index].blocks[:room]]
+    return finish_page(body, page=page, pages=len(pages), head=head, surface=surface, ctx=ctx)
+
+
+def layout(sizes: Sequence[int], *, max_blocks: int, head: int) -> list[list[int]]:
+    """Which units (by index) go on each page, from how many blocks each takes: never split, in order."""
+    room = max_blocks - head - 2  # a context line and a "more" button
+    pages: list[list[int]] = [[]]
+    used = 0
+    for index, size in enumerate(sizes):
+        size = min(size, max(room, 1))
+        if pages[-1] and used + size > room:
             pages.append([])
-        pages[-1].extend(blocks)
-    total = len(pages)
-    page = min(max(page, 1), total)
-    blocks = [*head, *pages[page - 1]]
-    if total > 1:
-        blocks.append(context(t("mine.page", ctx.lang, page=page, pages=total)))
-        target = page + 1 if page < total else 1
-        more = button(f"{t('mine.more', ctx.lang)} ({target}/{total})", "page", f"{surface}|{target}")
+            used = 0
+        pages[-1].append(index)
+        used += size
+    return pages
+
+
+def finish_page(
+    body: list[Block], *, page: int, pages: int, head: Sequence[Block], surface: str, ctx: Ctx
+) -> Page:
+    """One page: the head, its units' blocks, and when there are more pages a context line and a "more" button."""
+    blocks = [*head, *body]
+    if pages > 1:
+        blocks.append(context(t("mine.page", ctx.lang, page=page, pages=pages)))
+        target = page + 1 if page < pages else 1
+        more = button(f"{t('mine.more', ctx.lang)} ({target}/{pages})", "page", f"{surface}|{target}")
         blocks.append({"type": "actions", "block_id": "pager", "elements": [more]})
-    return Page(blocks=blocks, page=page, pages=total)
+    return Page(blocks=blocks, page=page, pages=pages)
 
 
 def surface_of_block(block_id: str) -> tuple[str, int] | None:
@@ -332,9 +349,88 @@ def checklist_page(
     `surface` (`mine`, `reminder`, `home`, `role:sre`) is kept in the first block's id, so a click on
     any of its buttons can draw the same surface again.
     """
-    units = today_units(today, ctx, interactive=interactive) + grouped_units(views, ctx, interactive=interactive)
+    by_id = {view.id: view for view in views}
+    return outlined_checklist_page(
+        [outline_of(view) for view in views],
+        lambda ids: [by_id[i] for i in ids],
+        today,
+        ctx,
+        intro=intro,
+        surface=surface,
+        page=page,
+        max_blocks=max_blocks,
+        extra_head=extra_head,
+        interactive=interactive,
+    )
+
+
+def outline_of(view: DeliverableView) -> Outline:
+    d = view.deliverable
+    return Outline(
+        id=view.id,
+        priority=d.priority,
+        position=d.position,
+        items=len(view.items),
+        asks_evidence=bool(d.evidence_requirement),
+        is_done=view.is_done,
+        due=d.due,
+    )
+
+
+def unit_size(outline: Outline, *, interactive: bool) -> int:
+    """How many blocks `deliverable_unit` draws for a deliverable (without its group header)."""
+    if not interactive or outline.is_done:
+        return 1
+    elements = -(-outline.items // CHECKBOX_OPTIONS) + (1 if outline.asks_evidence or not outline.items else 0)
+    return 1 + -(-elements // ACTIONS_ELEMENTS)
+
+
+def outlined_checklist_page(
+    outlines: Sequence[Outline],
+    load: Callable[[list[int]], Sequence[DeliverableView]],
+    today: dict[str, list[ChecklistItem]],
+    ctx: Ctx,
+    *,
+    intro: str,
+    surface: str,
+    page: int = 1,
+    max_blocks: int = MESSAGE_BLOCKS,
+    extra_head: Sequence[Block] = (),
+    interactive: bool = True,
+) -> Page:
+    """`checklist_page` drawing only the page asked for: pages are laid out from outlines (sizes), and only
+    the deliverables on that page are loaded (`load(ids)`) and drawn. A long plan costs what one page costs.
+    """
+    todays = today_units(today, ctx, interactive=interactive)
+    ordered = sorted(outlines, key=urgency)
+    sizes = [len(unit.blocks) for unit in todays]
+    headed: list[bool] = []
+    current = None
+    for outline in ordered:  # as grouped_units: each priority's header sticks to its first deliverable
+        headed.append(outline.priority != current)
+        current = outline.priority
+        sizes.append(unit_size(outline, interactive=interactive) + (1 if headed[-1] else 0))
     head = [section(intro), *extra_head]
-    result = paginate(units, page=page, max_blocks=max_blocks, head=head, surface=surface, ctx=ctx)
+    pages = layout(sizes, max_blocks=max_blocks, head=len(head))
+    page = min(max(page, 1), len(pages))
+    shown = pages[page - 1]
+    wanted = [ordered[i - len(todays)].id for i in shown if i >= len(todays)]
+    views = {view.id: view for view in load(wanted)} if wanted else {}
+    room = max(max_blocks - len(head) - 2, 1)
+    body: list[Block] = []
+    for index in shown:
+        if index < len(todays):
+            unit = todays[index]
+        else:
+            outline = ordered[index - len(todays)]
+            if outline.id not in views:  # archived by a re-import since the outline was read
+                continue
+            unit = deliverable_unit(views[outline.id], ctx, interactive=interactive)
+            if headed[index - len(todays)]:
+                title = f"{PRIORITY_EMOJI.get(outline.priority, '⚪')} {t('priority.' + outline.priority, ctx.lang)}"
+                unit.blocks = [header(title), *unit.blocks]
+        body.extend(unit.blocks[:room])
+    result = finish_page(body, page=page, pages=len(pages), head=head, surface=surface, ctx=ctx)
     result.blocks[0] = {**result.blocks[0], "block_id": f"view|{surface}|{result.page}"}
     for index, block in enumerate(result.blocks[1:], start=1):
         if block.get("type") == "actions" and block.get("block_id") != "pager":

@@ -7,6 +7,7 @@ the `preview` command all come through here, so a DM, `mine`, the Home tab and t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -88,15 +89,14 @@ def user_checklist(
             if reminder
             else only_text(t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan)))
         )
-    ids = repo.deliverable_ids_for_roles(session=session, plan_id=plan.id, role_keys=keys)
-    views = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=ids)
+    outlines = repo.outlines_for_roles(session=session, plan_id=plan.id, role_keys=keys)
     todays = repo.today_items(session=session, plan_id=plan.id, role_keys=keys)
     if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]
     today = today_lists(todays)
-    if not views and not any(today.values()):
+    if not outlines and not any(today.values()):
         return None if reminder else only_text(t("mine.nothing", who.lang))
-    intro = t("reminder.intro" if reminder else "mine.intro", who.lang, user=user_id, count=len(views))
+    intro = t("reminder.intro" if reminder else "mine.intro", who.lang, user=user_id, count=len(outlines))
     if surface in ("reminder", "home"):  # where a person manages their daily reminder
         extra_head = (
             *extra_head,
@@ -110,8 +110,9 @@ def user_checklist(
                 in_reminder=reminder,
             ),
         )
-    return blocks.checklist_page(
-        views,
+    return blocks.outlined_checklist_page(
+        outlines,
+        loader(session, plan.id),
         today,
         ctx_for(who, plan),
         intro=intro,
@@ -120,6 +121,11 @@ def user_checklist(
         max_blocks=max_blocks,
         extra_head=extra_head,
     )
+
+
+def loader(session: Session, plan_id: int) -> Callable[[list[int]], list[repo.DeliverableView]]:
+    """Load the deliverables of one page (done ones too: one may have been completed since its outline was read)."""
+    return lambda ids: repo.load_views(session=session, plan_id=plan_id, deliverable_ids=ids, open_only=False)
 
 
 def only_text(text: str) -> Page:
@@ -147,12 +153,12 @@ def role_checklist(
     roles = repo.plan_roles(session=session, plan_id=plan.id)
     if key not in roles:
         return only_text(t("role.unknown", who.lang, role=role, roles=", ".join(roles.values())))
-    ids = repo.deliverable_ids_for_roles(session=session, plan_id=plan.id, role_keys=[key])
-    views = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=ids)
+    outlines = repo.outlines_for_roles(session=session, plan_id=plan.id, role_keys=[key])
     today = today_lists(repo.today_items(session=session, plan_id=plan.id, role_keys=[key]))
-    intro = f"*{t('mine.role_title', who.lang, role=blocks.escape(roles[key]))}* ({len(views)})"
-    return blocks.checklist_page(
-        views,
+    intro = f"*{t('mine.role_title', who.lang, role=blocks.escape(roles[key]))}* ({len(outlines)})"
+    return blocks.outlined_checklist_page(
+        outlines,
+        loader(session, plan.id),
         today,
         ctx_for(who, plan),
         intro=intro,
@@ -192,11 +198,10 @@ def status(
         return [blocks.section(t("plan.none", who.lang))]
     sections = [(s.title, done, total) for s, done, total in repo.progress_by_section(session=session, plan_id=plan.id)]
     per_role: dict[str, list[int]] = {}
-    for view in repo.load_views(session=session, plan_id=plan.id, open_only=False):
-        for owner in view.owners:
-            counts = per_role.setdefault(owner.role, [0, 0])
-            counts[1] += 1
-            counts[0] += 1 if view.is_done else 0
+    for role, status_ in repo.owner_statuses(session=session, plan_id=plan.id):
+        counts = per_role.setdefault(role, [0, 0])
+        counts[1] += 1
+        counts[0] += 1 if status_ == "done" else 0
     owners = [(name, done, total) for name, (done, total) in per_role.items()]
     return blocks.status_blocks(sections, owners, ctx_for(who, plan), plan.title)
 
@@ -221,15 +226,20 @@ def blockers(
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
         return [blocks.section(t("plan.none", who.lang))]
-    found, _ = open_blockers(session=session, plan_id=plan.id, today=who.today)
+    found = repo.open_deliverable_ids(session=session, plan_id=plan.id, priority="blocker")
     ctx = ctx_for(who, plan)
     if not found:
         return [blocks.section(t("blockers.none", who.lang))]
     members = repo.members_by_role(session=session, team_id=team_id)
-    lines = [blocks.blocker_line(v, members, ctx) for v in found]
-    return [blocks.header(f"🔴 {t('blockers.title', who.lang)} ({len(found)})"), *blocks.lines_to_sections(lines)][
-        : blocks.MESSAGE_BLOCKS
-    ]
+    lines: list[str] = []
+    sections: list[Block] = []
+    for start in range(0, len(found), 40):  # only as many as the message can show: a long plan has hundreds
+        views = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=found[start : start + 40])
+        lines += [blocks.blocker_line(v, members, ctx) for v in views]
+        sections = blocks.lines_to_sections(lines)
+        if len(sections) >= blocks.MESSAGE_BLOCKS:  # the sections that will show are complete
+            break
+    return [blocks.header(f"🔴 {t('blockers.title', who.lang)} ({len(found)})"), *sections][: blocks.MESSAGE_BLOCKS]
 
 
 def home_view(

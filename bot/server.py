@@ -6,7 +6,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -122,8 +122,13 @@ def build_wsgi(settings: Any) -> WsgiApp:
     return WsgiApp(create_app(settings, engine=engine), engine)
 
 
-def serve(settings: Any, *, workers: int | None = None, threads: int = 8) -> None:
-    """Run gunicorn (threaded workers) on $PORT with the app built in each worker after the fork."""
+def serve(
+    settings: Any, *, workers: int | None = None, threads: int = 8, build: Callable[[Any], Any] = build_wsgi
+) -> None:
+    """Run gunicorn (threaded workers) on $PORT with the app built in each worker after the fork.
+
+    `build` makes the WSGI application from settings; benchmarks pass another one to compare servers alike.
+    """
     from gunicorn.app.base import BaseApplication
 
     def child_exit(_server: Any, worker: Any) -> None:
@@ -142,7 +147,7 @@ def serve(settings: Any, *, workers: int | None = None, threads: int = 8) -> Non
             self.cfg.set("accesslog", None)
             self.cfg.set("child_exit", child_exit)
 
-        def load(self) -> WsgiApp:
-            return build_wsgi(settings)
+        def load(self) -> Any:
+            return build(settings)
 
     Server().run()

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -135,6 +136,63 @@ def load_views(
     ]
 
 
+@dataclass(frozen=True)
+class Outline:
+    """What decides where a deliverable goes on a paged checklist and how many blocks it takes, without its rows."""
+
+    id: int
+    priority: str
+    position: int
+    items: int
+    asks_evidence: bool
+    is_done: bool
+    due: date | None = None
+
+
+def outlines_for_roles(*, session: Session, plan_id: int, role_keys: Iterable[str]) -> list[Outline]:
+    """The open deliverables owned by any of these roles, as `load_views` would find them, in one query."""
+    keys = list(set(role_keys))
+    if not keys:
+        return []
+    owned = select(DeliverableOwner.deliverable_id).where(col(DeliverableOwner.role_key).in_(keys))
+    items = (
+        select(ChecklistItem.deliverable_id, func.count().label("n"))
+        .where(col(ChecklistItem.deliverable_id).in_(owned), col(ChecklistItem.archived).is_(False))
+        .group_by(col(ChecklistItem.deliverable_id))
+        .subquery()
+    )
+    query = (
+        sa_select(
+            col(Deliverable.id),
+            col(Deliverable.priority),
+            col(Deliverable.position),
+            col(Deliverable.evidence_requirement),
+            items.c.n,
+            col(Deliverable.due),
+        )
+        .outerjoin(items, items.c.deliverable_id == col(Deliverable.id))
+        .where(
+            col(Deliverable.plan_id) == plan_id,
+            col(Deliverable.archived).is_(False),
+            col(Deliverable.status) == "open",
+            col(Deliverable.id).in_(owned),
+        )
+        .order_by(col(Deliverable.position), col(Deliverable.id))
+    )
+    return [
+        Outline(
+            id=did,
+            priority=priority,
+            position=position,
+            items=count or 0,
+            asks_evidence=bool(requirement),
+            is_done=False,  # only open ones
+            due=due,
+        )
+        for did, priority, position, requirement, count, due in session.connection().execute(query)
+    ]
+
+
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -156,6 +214,29 @@ def deliverable_ids_for_roles(*, session: Session, plan_id: int, role_keys: Iter
         .distinct()
     )
     return list(rows)
+
+
+def open_deliverable_ids(*, session: Session, plan_id: int, priority: str | None = None) -> list[int]:
+    """Ids of the plan's open deliverables (of one priority), in document order."""
+    query = select(Deliverable.id).where(
+        Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False), Deliverable.status == "open"
+    )
+    if priority is not None:
+        query = query.where(Deliverable.priority == priority)
+    return [did for did in session.exec(query.order_by(col(Deliverable.position), col(Deliverable.id))) if did]
+
+
+def owner_statuses(*, session: Session, plan_id: int) -> list[tuple[str, str]]:
+    """(role as written, deliverable status) for every owner of every deliverable, in document order."""
+    return [
+        (role, status)
+        for role, status in session.exec(
+            select(DeliverableOwner.role, Deliverable.status)
+            .join(Deliverable, col(Deliverable.id) == DeliverableOwner.deliverable_id)
+            .where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
+            .order_by(col(Deliverable.position), col(Deliverable.id), col(DeliverableOwner.position))
+        )
+    ]
 
 
 def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | None = None) -> list[ChecklistItem]:

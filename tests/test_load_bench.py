@@ -1,0 +1,21 @@
+"""A smoke run of the load benchmark: a tiny plan, a couple of seconds at a low rate. Prints, never times."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import load
+
+
+def test_load_benchmark_runs_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "figures.json"
+    argv = ["--scenario", "A", "--no-bare", "--duration", "2", "--rate", "5", "--deliverables", "40", "--people", "10"]
+    assert load.main([*argv, "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "sqlite, scenario A" in printed and "p95" in printed
+    figures = json.loads(out.read_text())["sqlite/A"]["ours"]
+    assert figures["requests"] == 10 and figures["errors"] == 0 and figures["fake_failed"] == 0
+    assert figures["memory_mb"]["start"] > 0
