@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean venv
+.PHONY: run test lint bench load clean venv
 
 venv: $(STAMP)
 
@@ -28,6 +28,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/parse_bench.py
 	$(PY) bench/import_bench.py
+
+load: $(STAMP)  # ~15 minutes per backend: see docs/performance.md
+	$(PY) -m bench.load --backend sqlite --scenario both --duration 300 --bare-duration 120
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
