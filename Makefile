@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean venv
+.PHONY: run test lint bench load clean venv
 
 venv: $(STAMP)
 
@@ -30,6 +30,9 @@ bench: $(STAMP)
 	$(PY) -m bench.import_bench
 	$(PY) -m bench.masking_corpus
 	$(PY) -m bench.reminders_bench
+
+load: $(STAMP)  # ~15 minutes per backend: see docs/performance.md
+	$(PY) -m bench.load --backend sqlite --scenario both --duration 300 --bare-duration 120
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
