@@ -2,7 +2,9 @@
 
 `python -m bench.smoke` starts both processes as a user would (real gunicorn workers, real signed requests),
 runs one of each user action, waits for the clock's DMs, scrapes /metrics and prints every counter that moved.
-It exits non-zero on any 5xx answer, any request Slack would have rejected, or a counter that did not move.
+It exits non-zero on any 5xx answer, any request Slack would have rejected, a counter that did not move, or
+a reminder sent twice (a `run-job reminders` is started next to the running clock on purpose).
+SMOKE_DATABASE_URL points it at PostgreSQL (an empty schema, e.g. `...?options=-csearch_path%3Dsmoke`).
 """
 
 from __future__ import annotations
@@ -169,7 +171,14 @@ def main() -> int:
             wait_for(
                 lambda: all(slack.messages(slack.dm_channel(u)) for u, r in PEOPLE.items() if r), 60, "the clock's DMs"
             )
+            # A second sender next to the running clock (as an operator might start by hand) sends nothing more.
+            subprocess.run([sys.executable, "-m", "bot", "run-job", "reminders"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             time.sleep(1)
+            for user, role in PEOPLE.items():
+                reminders = [m for m in slack.messages(slack.dm_channel(user))
+                             if (m.get("metadata") or {}).get("event_type") == "deliverables_reminder"]
+                answers.append((f"reminders to {user}", 200 if len(reminders) == (1 if role else 0) else 409))
             metrics = requests.get(f"{url}/metrics", timeout=5).text
         finally:
             for process in (clock, serve):
