@@ -270,32 +270,6 @@ def urgency(view: DeliverableView | Outline) -> tuple[int, bool, date, int]:
     return PRIORITY_ORDER.get(d.priority, 9), d.due is None, d.due or date.max, d.position
 
 
-def grouped_units(views: Sequence[DeliverableView], ctx: Ctx, *, interactive: bool = True) -> list[Unit]:
-    """Deliverables grouped by priority, blockers first; each group's header sticks to its first entry."""
-    ordered = sorted(views, key=urgency)
-    units: list[Unit] = []
-    current = None
-    for view in ordered:
-        unit = deliverable_unit(view, ctx, interactive=interactive)
-        if view.deliverable.priority != current:
-            current = view.deliverable.priority
-            title = f"{PRIORITY_EMOJI.get(current, '⚪')} {t('priority.' + current, ctx.lang)}"
-            unit.blocks = [header(title), *unit.blocks]
-        units.append(unit)
-    return units
-
-
-def paginate(
-    units: Sequence[Unit], *, page: int, max_blocks: int, head: Sequence[Block] = (), surface: str, ctx: Ctx
-) -> Page:
-    """Put units on pages of at most `max_blocks`, the head on each, with a "more" button when needed."""
-    pages = layout([len(unit.blocks) for unit in units], max_blocks=max_blocks, head=len(head))
-    page = min(max(page, 1), len(pages))
-    room = max(max_blocks - len(head) - 2, 1)
-    body = [block for index in pages[page - 1] for block in units[index].blocks[:room]]
-    return finish_page(body, page=page, pages=len(pages), head=head, surface=surface, ctx=ctx)
-
-
 def layout(sizes: Sequence[int], *, max_blocks: int, head: int) -> list[list[int]]:
     """Which units (by index) go on each page, from how many blocks each takes: never split, in order."""
     room = max_blocks - head - 2  # a context line and a "more" button
@@ -311,9 +285,7 @@ def layout(sizes: Sequence[int], *, max_blocks: int, head: int) -> list[list[int
     return pages
 
 
-def finish_page(
-    body: list[Block], *, page: int, pages: int, head: Sequence[Block], surface: str, ctx: Ctx
-) -> Page:
+def finish_page(body: list[Block], *, page: int, pages: int, head: Sequence[Block], surface: str, ctx: Ctx) -> Page:
     """One page: the head, its units' blocks, and when there are more pages a context line and a "more" button."""
     blocks = [*head, *body]
     if pages > 1:
@@ -330,51 +302,6 @@ def surface_of_block(block_id: str) -> tuple[str, int] | None:
     if len(parts) < 3 or not parts[1].isdigit():
         return None
     return parts[0], int(parts[1])
-
-
-def checklist_page(
-    views: Sequence[DeliverableView],
-    today: dict[str, list[ChecklistItem]],
-    ctx: Ctx,
-    *,
-    intro: str,
-    surface: str,
-    page: int = 1,
-    max_blocks: int = MESSAGE_BLOCKS,
-    extra_head: Sequence[Block] = (),
-    interactive: bool = True,
-) -> Page:
-    """The checklist a person sees in `mine`, their DM and the Home tab.
-
-    `surface` (`mine`, `reminder`, `home`, `role:sre`) is kept in the first block's id, so a click on
-    any of its buttons can draw the same surface again.
-    """
-    by_id = {view.id: view for view in views}
-    return outlined_checklist_page(
-        [outline_of(view) for view in views],
-        lambda ids: [by_id[i] for i in ids],
-        today,
-        ctx,
-        intro=intro,
-        surface=surface,
-        page=page,
-        max_blocks=max_blocks,
-        extra_head=extra_head,
-        interactive=interactive,
-    )
-
-
-def outline_of(view: DeliverableView) -> Outline:
-    d = view.deliverable
-    return Outline(
-        id=view.id,
-        priority=d.priority,
-        position=d.position,
-        items=len(view.items),
-        asks_evidence=bool(d.evidence_requirement),
-        is_done=view.is_done,
-        due=d.due,
-    )
 
 
 def unit_size(outline: Outline, *, interactive: bool) -> int:
