@@ -20,7 +20,6 @@ from typing import NamedTuple
 
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from bot import blocks, checklists
 from bot.config import Settings
@@ -28,7 +27,7 @@ from bot.digest import build_digest
 from bot.i18n import t
 from bot.lease import Lease, holder_id
 from bot.metrics import JOB_LAST_SUCCESS, JOB_SECONDS, MESSAGES
-from bot.people import ensure_person
+from bot.people import remember_person
 from bot.schedule import digest_key, digest_slot, reminder_day, reminder_key
 from bot.sending import Outgoing, Result, send_once
 from storage import deliveries, repo
@@ -230,11 +229,7 @@ def _remind(run: _Run, user_id: str, row: Delivery | None) -> tuple[str, str | N
 
 def ask_slack_about(client: WebClient, engine: Engine, team_id: str, user_id: str, *, now: datetime) -> None:
     """Refresh a person's timezone and language from users.info, in a transaction of its own."""
-    try:
-        with session_scope(engine) as session:
-            ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
-    except IntegrityError:  # another job stored them at the same moment, from the same answer
-        log.info("profile stored concurrently", extra={"kind": "people", "user": user_id})
+    remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
 
 
 def _dm_channel(client: WebClient, engine: Engine, team_id: str, user_id: str) -> str:

@@ -172,9 +172,7 @@ def describe(kinds: Iterable[str], language: str = "es") -> str:
     spanish = language.lower().startswith("es")
     nouns = _NOUNS["es" if spanish else "en"]
     parts = [f"{n} {nouns.get(kind, (kind, kind))[n != 1]}" for kind, n in counts.items()]
-    listed = (
-        parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {'y' if spanish else 'and'} {parts[-1]}"
-    )
+    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {'y' if spanish else 'and'} {parts[-1]}"
     if spanish:
         verb = "Se ocultó" if counts.total() == 1 else "Se ocultaron"
         return f"{verb} {listed} antes de guardar tu evidencia: no guardamos secretos ni datos personales."

@@ -120,9 +120,7 @@ _service_tokens = _spans(
 )
 # detect-secrets has no `token` keyword. Written as a function: a lookahead-laden pattern
 # goes quadratic on long runs of `a-a-a-...`.
-_TOKEN_ASSIGNMENT = re.compile(
-    r"(?i)(?:\bbearer\s+|token[\w-]{0,20}[\"']?\s*[:=]\s*[\"']?)([A-Za-z0-9._~+/=-]{16,})"
-)
+_TOKEN_ASSIGNMENT = re.compile(r"(?i)(?:\bbearer\s+|token[\w-]{0,20}[\"']?\s*[:=]\s*[\"']?)([A-Za-z0-9._~+/=-]{16,})")
 
 
 def _bearer(text: str) -> Iterator[Finding]:
@@ -228,9 +226,7 @@ def _plausible(value: str) -> bool:
 
 # Privacy first: the whole address goes, domain included. A domain can be as identifying as
 # the name before it (juan@perez.dev), and "an email was here" is all a reviewer needs.
-_EMAIL = re.compile(
-    r"(?<![\w.%+-])\w[\w.%+-]*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![\w-])"
-)
+_EMAIL = re.compile(r"(?<![\w.%+-])\w[\w.%+-]*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![\w-])")
 
 
 def _email(text: str) -> Iterator[Finding]:

@@ -7,10 +7,13 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from bot.i18n import language_of
 from storage import repo
+from storage.db import session_scope
 from storage.models import Person, Plan, RoleMember
 
 log = logging.getLogger("deliverables.people")
@@ -102,3 +105,15 @@ class GroupSync:
             return {}
         self._last[team_id] = now
         return sync_usergroups(client=client, session=session, team_id=team_id, plan=plan)
+
+
+def remember_person(*, client: WebClient, engine: Engine, team_id: str, user_id: str, now: datetime) -> None:
+    """`ensure_person` in a transaction of its own, so two first requests of a new person at once both succeed.
+
+    The loser of that race finds the row the winner stored (from the same users.info answer) next time it reads.
+    """
+    try:
+        with session_scope(engine) as session:
+            ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
+    except IntegrityError:
+        log.info("profile stored concurrently", extra={"kind": "people", "user": user_id})

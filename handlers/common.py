@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from bot import checklists
 from bot.config import Settings
-from bot.people import ensure_person
+from bot.people import remember_person
 from storage import repo
 from storage.db import session_scope
 
@@ -23,8 +23,8 @@ def reader_language(
     *, engine: Engine, client: WebClient, settings: Settings, team_id: str, user_id: str, now: datetime
 ) -> str:
     """The language this person reads, asking Slack about them if we never did."""
+    remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
     with session_scope(engine) as session:
-        ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
         plan = repo.active_plan(session=session, team_id=team_id)
         return checklists.reader(
             session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now
@@ -44,8 +44,8 @@ def publish_home(
     view_hash: str | None = None,
 ) -> None:
     """Draw the Home tab again: views.update on the open view when we know it, views.publish otherwise."""
+    remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
     with session_scope(engine) as session:
-        ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
         view = checklists.home_view(
             session=session, settings=settings, team_id=team_id, user_id=user_id, now=now, page=page
         )

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.people import ensure_person
+from bot.people import remember_person
 from bot.reminder_controls import CONTROLS, apply_control
 from handlers.common import publish_home, tell
 from storage.db import session_scope
@@ -39,8 +39,8 @@ def handle_reminder_control(
     ack()
     user_id = body["user"]["id"]
     in_home = body.get("container", {}).get("type") == "view"
+    remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
     with session_scope(engine) as session:
-        ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
         answer = apply_control(
             session=session,
             settings=settings,
