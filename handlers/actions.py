@@ -15,7 +15,7 @@ from bot.blocks import parse_tick_action_id, surface_of_block
 from bot.config import Settings
 from bot.i18n import t
 from bot.ticks import apply_click
-from handlers.common import publish_home, reader_language, redraw_message, tell
+from handlers.common import reader_language, redraw, tell
 from storage.db import session_scope
 
 log = logging.getLogger("deliverables.actions")
@@ -91,47 +91,6 @@ def handle_tick(
         surface=surface,
         page=page,
     )
-
-
-def redraw(
-    *,
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    engine: Engine,
-    settings: Settings,
-    team_id: str,
-    user_id: str,
-    now: datetime,
-    surface: str,
-    page: int,
-) -> None:
-    if body.get("container", {}).get("type") == "view" or surface == "home":
-        view = body.get("view") or {}
-        publish_home(
-            client=client,
-            engine=engine,
-            settings=settings,
-            team_id=team_id,
-            user_id=user_id,
-            now=now,
-            page=page,
-            view_id=view.get("id"),
-            view_hash=view.get("hash"),
-        )
-    else:
-        redraw_message(
-            body=body,
-            client=client,
-            respond=respond,
-            engine=engine,
-            settings=settings,
-            team_id=team_id,
-            user_id=user_id,
-            now=now,
-            surface=surface,
-            page=page,
-        )
 
 
 def handle_page(

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
@@ -135,4 +136,46 @@ def redraw_origin(
 
         WebhookClient(origin["response_url"]).send(
             blocks=drawn.blocks, text=drawn.text, replace_original=True, response_type="ephemeral"
+        )
+
+
+def redraw(
+    *,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    engine: Engine,
+    settings: Settings,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    surface: str,
+    page: int,
+) -> None:
+    """Draw again whatever was clicked: the Home tab (views.update), a DM or an ephemeral reply."""
+    if body.get("container", {}).get("type") == "view" or surface == "home":
+        view = body.get("view") or {}
+        publish_home(
+            client=client,
+            engine=engine,
+            settings=settings,
+            team_id=team_id,
+            user_id=user_id,
+            now=now,
+            page=page,
+            view_id=view.get("id"),
+            view_hash=view.get("hash"),
+        )
+    else:
+        redraw_message(
+            body=body,
+            client=client,
+            respond=respond,
+            engine=engine,
+            settings=settings,
+            team_id=team_id,
+            user_id=user_id,
+            now=now,
+            surface=surface,
+            page=page,
         )

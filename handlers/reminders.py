@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Settings
 from bot.people import remember_person
 from bot.reminder_controls import CONTROLS, apply_control
-from handlers.common import publish_home, tell
+from handlers.common import redraw, tell
 from storage.db import session_scope
 
 CONTROL = re.compile("^(" + "|".join(re.escape(c) for c in CONTROLS) + ")$")
@@ -52,16 +52,17 @@ def handle_reminder_control(
             source="slack:home" if in_home else "slack:dm",
         )
     if in_home:  # the Home tab has no ephemeral messages: its status line is the answer
-        view = body.get("view") or {}
-        publish_home(
+        redraw(
+            body=body,
             client=client,
+            respond=respond,
             engine=engine,
             settings=settings,
             team_id=team_id,
             user_id=user_id,
             now=now,
-            view_id=view.get("id"),
-            view_hash=view.get("hash"),
+            surface="home",
+            page=1,
         )
     else:
         tell(client=client, respond=respond, body=body, user_id=user_id, text=answer)
