@@ -142,10 +142,6 @@ class Settings(BaseSettings):
     def slack_enabled(self) -> bool:
         return self.slack_bot_token is not None or self.slack_client_id is not None
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 class SettingsError(RuntimeError):
     """Settings that cannot be used, with one readable line per problem."""

@@ -69,10 +69,6 @@ class DeliverableView:
         return [owner.role for owner in self.owners]
 
     @property
-    def open_items(self) -> list[ChecklistItem]:
-        return [item for item in self.items if not item.done]
-
-    @property
     def live_evidence(self) -> list[Evidence]:
         return [piece for piece in self.evidence if piece.withdrawn_at is None]
 
@@ -196,24 +192,6 @@ def outlines_for_roles(*, session: Session, plan_id: int, role_keys: Iterable[st
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def deliverable_ids_for_roles(*, session: Session, plan_id: int, role_keys: Iterable[str]) -> list[int]:
-    """Open deliverables owned by any of these roles."""
-    keys = list(set(role_keys))
-    if not keys:
-        return []
-    rows = session.exec(
-        select(DeliverableOwner.deliverable_id)
-        .join(Deliverable, col(Deliverable.id) == DeliverableOwner.deliverable_id)
-        .where(
-            Deliverable.plan_id == plan_id,
-            col(Deliverable.archived).is_(False),
-            col(DeliverableOwner.role_key).in_(keys),
-        )
-        .distinct()
-    )
-    return list(rows)
 
 
 def open_deliverable_ids(*, session: Session, plan_id: int, priority: str | None = None) -> list[int]:
