@@ -13,13 +13,14 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot import blocks
+from bot import blocks, people
 from bot.blocks import Block, Ctx, Page
 from bot.config import Settings
 from bot.i18n import choose_language, t
 from bot.reminder_controls import control_blocks
 from storage import repo
 from storage.models import ChecklistItem, Plan
+from storage.shapes import plan_shape
 
 
 @dataclass
@@ -36,7 +37,7 @@ def reader(
     *, session: Session, settings: Settings, plan: Plan | None, team_id: str, user_id: str | None, now: datetime
 ) -> Reader:
     """A person's language and local date, from what Slack told us about them."""
-    found = repo.person(session=session, team_id=team_id, user_id=user_id) if user_id else None
+    found = people.profile(session=session, team_id=team_id, user_id=user_id, now=now) if user_id else None
     tz = (found.tz if found else None) or settings.timezone
     lang = choose_language(
         person_language=found.language if found else None,
@@ -60,8 +61,7 @@ def today_lists(items: list[ChecklistItem]) -> dict[str, list[ChecklistItem]]:
 
 
 def role_names(*, session: Session, plan: Plan) -> str:
-    assert plan.id is not None
-    return ", ".join(repo.plan_roles(session=session, plan_id=plan.id).values())
+    return ", ".join(plan_shape(session=session, plan=plan).roles.values())
 
 
 def user_checklist(
@@ -75,21 +75,25 @@ def user_checklist(
     surface: str = "mine",
     max_blocks: int = blocks.MESSAGE_BLOCKS,
     extra_head: tuple[Block, ...] = (),
+    role_keys: list[str] | None = None,
 ) -> Page | None:
-    """A person's open deliverables and today's lists; for a reminder, None when nothing is open for them."""
+    """A person's open deliverables and today's lists; for a reminder, None when nothing is open for them.
+
+    `role_keys`: the person's roles when the caller already read them.
+    """
     reminder = surface == "reminder"
     plan = repo.active_plan(session=session, team_id=team_id)
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
         return None if reminder else only_text(t("plan.none", who.lang))
-    keys = repo.roles_of_user(session=session, team_id=team_id, user_id=user_id)
+    keys = role_keys if role_keys is not None else repo.roles_of_user(session=session, team_id=team_id, user_id=user_id)
     if not keys:
         return (
             None
             if reminder
             else only_text(t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan)))
         )
-    outlines = repo.outlines_for_roles(session=session, plan_id=plan.id, role_keys=keys)
+    outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=keys)
     todays = repo.today_items(session=session, plan_id=plan.id, role_keys=keys)
     if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]
@@ -112,7 +116,7 @@ def user_checklist(
         )
     return blocks.outlined_checklist_page(
         outlines,
-        loader(session, plan.id),
+        loader(session, plan),
         today,
         ctx_for(who, plan),
         intro=intro,
@@ -123,9 +127,9 @@ def user_checklist(
     )
 
 
-def loader(session: Session, plan_id: int) -> Callable[[list[int]], list[repo.DeliverableView]]:
+def loader(session: Session, plan: Plan) -> Callable[[list[int]], list[repo.DeliverableView]]:
     """Load the deliverables of one page (done ones too: one may have been completed since its outline was read)."""
-    return lambda ids: repo.load_views(session=session, plan_id=plan_id, deliverable_ids=ids, open_only=False)
+    return lambda ids: repo.read_views(session=session, plan=plan, deliverable_ids=ids)
 
 
 def only_text(text: str) -> Page:
@@ -150,15 +154,15 @@ def role_checklist(
     if plan is None or plan.id is None:
         return only_text(t("plan.none", who.lang))
     key = repo.role_key(role)
-    roles = repo.plan_roles(session=session, plan_id=plan.id)
+    roles = plan_shape(session=session, plan=plan).roles
     if key not in roles:
         return only_text(t("role.unknown", who.lang, role=role, roles=", ".join(roles.values())))
-    outlines = repo.outlines_for_roles(session=session, plan_id=plan.id, role_keys=[key])
+    outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=[key])
     today = today_lists(repo.today_items(session=session, plan_id=plan.id, role_keys=[key]))
     intro = f"*{t('mine.role_title', who.lang, role=blocks.escape(roles[key]))}* ({len(outlines)})"
     return blocks.outlined_checklist_page(
         outlines,
-        loader(session, plan.id),
+        loader(session, plan),
         today,
         ctx_for(who, plan),
         intro=intro,
@@ -234,7 +238,7 @@ def blockers(
     lines: list[str] = []
     sections: list[Block] = []
     for start in range(0, len(found), 40):  # only as many as the message can show: a long plan has hundreds
-        views = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=found[start : start + 40])
+        views = repo.read_views(session=session, plan=plan, deliverable_ids=found[start : start + 40])
         lines += [blocks.blocker_line(v, members, ctx) for v in views]
         sections = blocks.lines_to_sections(lines)
         if len(sections) >= blocks.MESSAGE_BLOCKS:  # the sections that will show are complete

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 Lang = str  # "es" | "en"
+LANGUAGES = ("es", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
     # priorities
@@ -293,11 +294,11 @@ def language_of(locale: str | None) -> str | None:
 
 def choose_language(*, person_language: str | None, setting: str, plan_language: str | None) -> str:
     """A person's own language, else the configured one, else the document's."""
-    if person_language in ("es", "en"):
+    if person_language in LANGUAGES:
         return person_language
-    if setting in ("es", "en"):
+    if setting in LANGUAGES:
         return setting
-    return plan_language if plan_language in ("es", "en") else "en"
+    return plan_language if plan_language in LANGUAGES else "en"
 
 
 def due_text(due: date | None, today: date, lang: Lang, milestone: str | None = None) -> str:

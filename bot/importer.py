@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.plan import Deliverable as PlanDeliverable
 from bot.plan import Item, Plan
-from storage import repo
+from storage import repo, shapes
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Section, utcnow
 from storage.models import Plan as PlanRow
 
@@ -141,6 +141,7 @@ def import_plan(
 ) -> ImportReport:
     """Store `plan` as the team's active plan, merging with what is already there."""
     digest = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
+    session.info[shapes.IMPORTING] = True  # what this transaction reads of the plan is not committed yet
     row = repo.active_plan(session=session, team_id=team_id)
     created = row is None
     if row is None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -19,6 +22,48 @@ from storage.models import Person, Plan, RoleMember
 log = logging.getLogger("deliverables.people")
 
 REFRESH_AFTER = timedelta(days=1)
+KEEP_PROFILE = timedelta(minutes=10)  # how long a process trusts what it read of a person's timezone and language
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What every view needs of a person: where they are and what they read."""
+
+    tz: str | None
+    language: str | None
+
+
+_profiles_lock = threading.Lock()
+_profiles: weakref.WeakKeyDictionary[Engine, dict[tuple[str, str], tuple[Profile, datetime]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _cached(engine: Engine, team_id: str, user_id: str, now: datetime) -> Profile | None:
+    with _profiles_lock:
+        found = _profiles.get(engine, {}).get((team_id, user_id))
+    return found[0] if found is not None and now < found[1] else None
+
+
+def _keep(engine: Engine, person: Person, now: datetime) -> Profile:
+    profile = Profile(tz=person.tz, language=person.language)
+    if person.refreshed_at is not None and now - person.refreshed_at < REFRESH_AFTER:
+        # Only what users.info told us today; kept at most KEEP_PROFILE, so another process's refresh shows soon.
+        until = min(person.refreshed_at + REFRESH_AFTER, now + KEEP_PROFILE)
+        with _profiles_lock:
+            _profiles.setdefault(engine, {})[(person.team_id, person.user_id)] = (profile, until)
+    return profile
+
+
+def profile(*, session: Session, team_id: str, user_id: str, now: datetime) -> Profile | None:
+    """A person's timezone and language: from this process's memory when it read them lately, else the database."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    cached = _cached(engine, team_id, user_id, now)
+    if cached is not None:
+        return cached
+    found = repo.person(session=session, team_id=team_id, user_id=user_id)
+    return _keep(engine, found, now) if found is not None else None
 
 
 def ensure_person(*, client: WebClient, session: Session, team_id: str, user_id: str, now: datetime) -> Person:
@@ -112,8 +157,11 @@ def remember_person(*, client: WebClient, engine: Engine, team_id: str, user_id:
 
     The loser of that race finds the row the winner stored (from the same users.info answer) next time it reads.
     """
+    if _cached(engine, team_id, user_id, now) is not None:
+        return  # read from the database lately, and it was fresh then: no query, no users.info
     try:
         with session_scope(engine) as session:
-            ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
+            person = ensure_person(client=client, session=session, team_id=team_id, user_id=user_id, now=now)
+        _keep(engine, person, now)
     except IntegrityError:
         log.info("profile stored concurrently", extra={"kind": "people", "user": user_id})

@@ -122,6 +122,23 @@ def build_wsgi(settings: Any) -> WsgiApp:
     return WsgiApp(create_app(settings, engine=engine), engine)
 
 
+def settle_heap() -> None:
+    """Keep the garbage collector off the request path's tail, once a worker has built its app.
+
+    Everything alive now (modules, the app, SQLAlchemy's caches) lives as long as the worker: frozen, a full
+    collection no longer walks it. Requests make many short-lived objects (ORM rows, blocks); a larger first
+    generation collects them less often. Cycles are still collected: nothing is switched off.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_FIRST_GENERATION, *gc.get_threshold()[1:])
+
+
+GC_FIRST_GENERATION = 20_000
+
+
 def serve(
     settings: Any, *, workers: int | None = None, threads: int = 8, build: Callable[[Any], Any] = build_wsgi
 ) -> None:
@@ -148,6 +165,8 @@ def serve(
             self.cfg.set("child_exit", child_exit)
 
         def load(self) -> Any:
-            return build(settings)
+            application = build(settings)
+            settle_heap()
+            return application
 
     Server().run()

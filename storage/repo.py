@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -24,6 +24,7 @@ from storage.models import (
     Section,
     utcnow,
 )
+from storage.shapes import Outline, plan_shape
 
 
 def role_key(role: str) -> str:
@@ -82,9 +83,13 @@ class DeliverableView:
 
 
 def load_views(
-    *, session: Session, plan_id: int, deliverable_ids: Iterable[int] | None = None, open_only: bool = True
+    *,
+    session: Session,
+    plan_id: int,
+    deliverable_ids: Iterable[int] | None = None,
+    open_only: bool = True,
 ) -> list[DeliverableView]:
-    """Deliverables of a plan in document order with sections, owners, items and evidence."""
+    """Deliverables of a plan in document order with sections, owners, items and evidence (ORM objects)."""
     query = select(Deliverable).where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
     if open_only:
         query = query.where(Deliverable.status == "open")
@@ -132,66 +137,94 @@ def load_views(
     ]
 
 
-@dataclass(frozen=True)
-class Outline:
-    """What decides where a deliverable goes on a paged checklist and how many blocks it takes, without its rows."""
+# Statements built once: composing a select costs more than running it on a page of rows.
+_PAGE_DELIVERABLES = sa_select(Deliverable.__table__).where(  # type: ignore[attr-defined]
+    col(Deliverable.plan_id) == bindparam("plan_id"),
+    col(Deliverable.archived).is_(False),
+    col(Deliverable.id).in_(bindparam("ids", expanding=True)),
+)
+_PAGE_ITEMS = (
+    sa_select(ChecklistItem.__table__)  # type: ignore[attr-defined]
+    .where(
+        col(ChecklistItem.deliverable_id).in_(bindparam("ids", expanding=True)), col(ChecklistItem.archived).is_(False)
+    )
+    .order_by(col(ChecklistItem.position))
+)
+_PAGE_EVIDENCE = (
+    sa_select(Evidence.__table__)  # type: ignore[attr-defined]
+    .where(col(Evidence.deliverable_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(Evidence.id))
+)
 
-    id: int
-    priority: str
-    position: int
-    items: int
-    asks_evidence: bool
-    is_done: bool
-    due: date | None = None
 
+def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) -> list[DeliverableView]:
+    """`load_views` of a few deliverables (a page) for drawing only: open or done, in document order.
 
-def outlines_for_roles(*, session: Session, plan_id: int, role_keys: Iterable[str]) -> list[Outline]:
-    """The open deliverables owned by any of these roles, as `load_views` would find them, in one query."""
-    keys = list(set(role_keys))
-    if not keys:
+    Sections and owners come from the plan's shape; deliverables, items and evidence are read now as plain
+    rows (three queries, no ORM objects): read-only views with the same attributes, never to be changed.
+    """
+    if not deliverable_ids:
         return []
-    owned = select(DeliverableOwner.deliverable_id).where(col(DeliverableOwner.role_key).in_(keys))
-    items = (
-        select(ChecklistItem.deliverable_id, func.count().label("n"))
-        .where(col(ChecklistItem.deliverable_id).in_(owned), col(ChecklistItem.archived).is_(False))
-        .group_by(col(ChecklistItem.deliverable_id))
-        .subquery()
+    shape = plan_shape(session=session, plan=plan)
+    connection = session.connection()
+    ids = list(deliverable_ids)
+    rows = sorted(
+        connection.execute(_PAGE_DELIVERABLES, {"plan_id": plan.id, "ids": ids}), key=lambda d: (d.position, d.id)
     )
-    query = (
-        sa_select(
-            col(Deliverable.id),
-            col(Deliverable.priority),
-            col(Deliverable.position),
-            col(Deliverable.evidence_requirement),
-            items.c.n,
-            col(Deliverable.due),
-        )
-        .outerjoin(items, items.c.deliverable_id == col(Deliverable.id))
-        .where(
-            col(Deliverable.plan_id) == plan_id,
-            col(Deliverable.archived).is_(False),
-            col(Deliverable.status) == "open",
-            col(Deliverable.id).in_(owned),
-        )
-        .order_by(col(Deliverable.position), col(Deliverable.id))
-    )
+    items: dict[int, list[Any]] = defaultdict(list)
+    for item in connection.execute(_PAGE_ITEMS, {"ids": ids}):
+        items[item.deliverable_id].append(item)
+    evidence: dict[int, list[Any]] = defaultdict(list)
+    for piece in connection.execute(_PAGE_EVIDENCE, {"ids": ids}):
+        evidence[piece.deliverable_id].append(piece)
     return [
-        Outline(
-            id=did,
-            priority=priority,
-            position=position,
-            items=count or 0,
-            asks_evidence=bool(requirement),
-            is_done=False,  # only open ones
-            due=due,
+        DeliverableView(
+            deliverable=cast(Deliverable, d),
+            section=shape.sections.get(d.section_id),
+            owners=shape.owners.get(d.id, []),
+            items=items[d.id],
+            evidence=evidence[d.id],
         )
-        for did, priority, position, requirement, count, due in session.connection().execute(query)
+        for d in rows
     ]
+
+
+def outlines_for_roles(*, session: Session, plan: Plan, role_keys: Iterable[str]) -> list[Outline]:
+    """The open deliverables owned by any of these roles, as `load_views` would find them, in document order.
+
+    Owners, priorities and item counts come from the plan's shape (cached per import); which deliverables
+    are still open is read now (one query: what people change is never cached).
+    """
+    keys = set(role_keys)
+    shape = plan_shape(session=session, plan=plan)
+    owned: set[int] = set().union(*(shape.owned.get(key, frozenset()) for key in keys)) if keys else set()
+    if not owned:
+        return []
+    still_open = open_ids(session=session, plan_id=plan.id)
+    return sorted((shape.outlines[did] for did in owned if did in still_open), key=lambda o: (o.position, o.id))
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def open_ids(*, session: Session, plan_id: int | None) -> set[int]:
+    """Ids of the plan's open deliverables, straight from the (plan, archived, status) index.
+
+    Read on every drawing, never cached, so it goes to the driver's cursor: turning two thousand one-column
+    rows into SQLAlchemy rows costs three times the query itself.
+    """
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    table = Deliverable.__tablename__  # a constant of ours; the values are bound
+    sql = f"SELECT id FROM {table} WHERE plan_id = {mark} AND archived = {mark} AND status = {mark}"  # noqa: S608
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, (plan_id, False, "open"))
+        return {did for (did,) in cursor.fetchall()}
+    finally:
+        cursor.close()
 
 
 def open_deliverable_ids(*, session: Session, plan_id: int, priority: str | None = None) -> list[int]:
@@ -201,7 +234,8 @@ def open_deliverable_ids(*, session: Session, plan_id: int, priority: str | None
     )
     if priority is not None:
         query = query.where(Deliverable.priority == priority)
-    return [did for did in session.exec(query.order_by(col(Deliverable.position), col(Deliverable.id))) if did]
+    ordered = query.order_by(col(Deliverable.position), col(Deliverable.id))
+    return [did for (did,) in session.connection().execute(ordered)]
 
 
 def owner_statuses(*, session: Session, plan_id: int) -> list[tuple[str, str]]:
@@ -261,8 +295,13 @@ def roles_of_user(*, session: Session, team_id: str, user_id: str) -> list[str]:
 def members_by_role(*, session: Session, team_id: str) -> dict[str, list[str]]:
     """Role key -> user ids, in the order they were assigned."""
     members: dict[str, list[str]] = defaultdict(list)
-    for member in session.exec(select(RoleMember).where(RoleMember.team_id == team_id).order_by(col(RoleMember.id))):
-        members[member.role_key].append(member.user_id)
+    query = (
+        sa_select(col(RoleMember.role_key), col(RoleMember.user_id))
+        .where(col(RoleMember.team_id) == team_id)
+        .order_by(col(RoleMember.id))
+    )
+    for key, user_id in session.connection().execute(query):
+        members[key].append(user_id)
     return dict(members)
 
 

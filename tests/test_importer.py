@@ -71,7 +71,7 @@ def test_first_import_stores_everything(session: Session) -> None:
     assert [v.deliverable.title for v in views] == ["Final PR approved", "Secrets in the secret manager", "Playbooks"]
     assert views[1].role_names == ["SRE", "Security"]
     assert [i.text for i in views[0].items] == ["Open the PR", "Ask for reviews"]
-    owned = repo.outlines_for_roles(session=session, plan_id=plan.id, role_keys=["security"])
+    owned = repo.outlines_for_roles(session=session, plan=plan, role_keys=["security"])
     assert [outline.id for outline in owned] == [views[1].id]
     todays = repo.today_items(session=session, plan_id=plan.id, role_keys=["sre"])
     assert [i.text for i in todays] == ["Provision secrets"]
@@ -155,7 +155,7 @@ def test_owner_changes_are_applied(session: Session) -> None:
     assert report.changed == ["#3 Playbooks"]
     plan = repo.active_plan(session=session, team_id=TEAM)
     assert plan and plan.id
-    assert repo.outlines_for_roles(session=session, plan_id=plan.id, role_keys=["qa"])
+    assert repo.outlines_for_roles(session=session, plan=plan, role_keys=["qa"])
 
 
 def test_roles_are_assigned_once_and_audited(session: Session) -> None:

@@ -36,3 +36,29 @@ def test_a_person_stored_meanwhile_by_another_request_is_no_error(
     with Session(engine) as session:
         people = session.exec(select(Person)).all()
     assert [(p.user_id, p.tz, p.language) for p in people] == [("UNEW", "America/Bogota", "es")]
+
+
+def test_a_language_changed_by_another_process_shows_within_minutes(engine: Engine) -> None:
+    """Each process keeps a person's timezone and language a few minutes; then it reads them again."""
+    from datetime import timedelta
+
+    from bot.people import KEEP_PROFILE, profile
+    from storage import db
+
+    with session_scope(engine) as session:
+        repo.upsert_person(
+            session=session, team_id="T0LOCAL", user_id="U1", tz="Europe/Madrid", language="es", refreshed_at=NOW
+        )
+    with session_scope(engine) as session:
+        assert profile(session=session, team_id="T0LOCAL", user_id="U1", now=NOW).language == "es"
+
+    other = db.make_engine(str(engine.url.render_as_string(hide_password=False)))
+    try:
+        with session_scope(other) as session:  # another worker asked users.info: the person now reads English
+            repo.upsert_person(session=session, team_id="T0LOCAL", user_id="U1", language="en", refreshed_at=NOW)
+    finally:
+        other.dispose()
+
+    later = NOW + KEEP_PROFILE + timedelta(seconds=1)
+    with session_scope(engine) as session:
+        assert profile(session=session, team_id="T0LOCAL", user_id="U1", now=later).language == "en"

@@ -1,0 +1,164 @@
+"""Where one request's time goes, in process: wall time, SQL statements and, with --profile, cProfile's top.
+
+    python -m bench.profile_requests                       # SQLite, 300 of each kind
+    python -m bench.profile_requests --backend postgres --profile mine
+
+Builds the load benchmark's database (2,000 deliverables, 500 people), starts its fake Slack, and runs
+signed requests through the real app (`create_app`, process_before_response so the listener runs in the
+calling thread) one at a time: no server, no concurrency, so the figures are the work itself. Each
+person's first request asks Slack (users.info); a warm-up round makes them all known first.
+Prints, never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.load import CHANNEL, SIGNING_SECRET, TEAM, TOKEN, Fake, database, percentile, prepare_database
+
+
+def signed(body: str) -> Any:
+    from slack_bolt.request import BoltRequest
+
+    from tests.slack_signing import sign
+
+    timestamp = int(time.time())
+    headers = {
+        "content-type": ["application/x-www-form-urlencoded"],
+        "x-slack-request-timestamp": [str(timestamp)],
+        "x-slack-signature": [sign(SIGNING_SECRET, timestamp, body)],
+    }
+    return BoltRequest(body=body, headers=headers)
+
+
+def command(text: str, user: str, response_url: str) -> Any:
+    fields = {
+        "team_id": TEAM,
+        "channel_id": CHANNEL,
+        "user_id": user,
+        "command": "/deliverables",
+        "text": text,
+        "api_app_id": "A0APP00001",
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
+    }
+    return signed(urlencode(fields))
+
+
+def tick(user: str, group: tuple[int, list[int], list[bool]], response_url: str) -> Any:
+    from tests.slack_signing import block_actions_payload, message_container
+
+    did, ids, done = group
+    mask = sum(1 << i for i, d in enumerate(done) if d)
+    options = [{"text": {"type": "mrkdwn", "text": f"item {i}"}, "value": str(i)} for i in ids]
+    selected = [o for i, o in enumerate(options) if done[i] != (i == 0)]
+    action = {
+        "type": "checkboxes",
+        "action_id": f"tick:{did}:{mask}:{'.'.join(map(str, ids))}",
+        "block_id": f"mine|1|a:{did}:0",
+        "selected_options": selected,
+        "action_ts": f"{time.time():.6f}",
+    }
+    payload = block_actions_payload(
+        user, [action], message_container(CHANNEL, "1733650000.000001", is_ephemeral=True), team_id=TEAM
+    )
+    payload["response_url"] = response_url
+    return signed(urlencode({"payload": json.dumps(payload)}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--requests", type=int, default=300, help="of each kind (300)")
+    parser.add_argument("--profile", choices=["help", "mine", "tick", "status", "blockers"], help="cProfile one kind")
+    parser.add_argument("--default-gc", action="store_true", help="without the server's garbage collector settings")
+    parser.add_argument("--deliverables", type=int, default=2000)
+    parser.add_argument("--people", type=int, default=500)
+    args = parser.parse_args(argv)
+
+    from sqlalchemy import event
+
+    from bot.app import create_app
+    from bot.config import Settings
+    from bot.server import settle_heap
+    from storage.db import make_engine
+
+    workdir = Path(tempfile.mkdtemp(prefix="deliverables-profile-"))
+    with database(args.backend, workdir) as url:
+        work = prepare_database(url, args.deliverables, args.people)
+        fake = Fake(work.people)
+        try:
+            settings = Settings(
+                slack_bot_token=TOKEN,
+                slack_signing_secret=SIGNING_SECRET,
+                slack_api_url=f"{fake.base_url}api/",
+                database_url=url,
+                team_id=TEAM,
+            )
+            engine = make_engine(url)
+            statements = [0]
+
+            @event.listens_for(engine, "before_cursor_execute")
+            def count(*_: Any) -> None:
+                statements[0] += 1
+
+            app = create_app(settings, engine=engine, process_before_response=True)
+            if not args.default_gc:
+                settle_heap()
+            rng = random.Random(7)
+            tickers = [u for u in work.people if work.ticks[u]]
+            kinds: dict[str, Callable[[], Any]] = {
+                "help": lambda: command("help", rng.choice(work.people), fake.response_url()),
+                "mine": lambda: command("mine", rng.choice(work.people), fake.response_url()),
+                "tick": lambda: tick(
+                    (u := rng.choice(tickers)), rng.choice(work.ticks[u]), fake.response_url()
+                ),
+                "status": lambda: command("status", rng.choice(work.people), fake.response_url()),
+                "blockers": lambda: command("blockers", rng.choice(work.people), fake.response_url()),
+            }
+            for user in work.people:  # everyone known: users.info is not what is measured
+                app.dispatch(command("help", user, fake.response_url()))
+            print(f"[{args.backend}] in process, one at a time, {args.requests} of each (ms; SQL statements)")
+            for kind, make in kinds.items():
+                if args.profile and kind != args.profile:
+                    continue
+                times: list[float] = []
+                sql: list[int] = []
+                profiler = cProfile.Profile() if args.profile else None
+                for _ in range(args.requests):
+                    request = make()
+                    statements[0] = 0
+                    started = time.perf_counter()
+                    if profiler:
+                        profiler.enable()
+                    response = app.dispatch(request)
+                    if profiler:
+                        profiler.disable()
+                    times.append(time.perf_counter() - started)
+                    sql.append(statements[0])
+                    assert response.status == 200, response.body
+                print(
+                    f"  {kind:9} p50 {percentile(times, 0.50) * 1000:6.1f}  p95 {percentile(times, 0.95) * 1000:6.1f}"
+                    f"  p99 {percentile(times, 0.99) * 1000:6.1f}  SQL {min(sql)}-{max(sql)}"
+                )
+                if profiler:
+                    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(45)
+            engine.dispose()
+        finally:
+            fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,154 @@
+"""What an import fixes about a plan, read once per worker per version of the document.
+
+A plan's deliverables, their priorities, positions, due dates, evidence requirements, owners, sections
+and how many items each has change only when a document is imported, and every import gives the plan a
+new version. So each process keeps that *shape* per (plan, version, import time) and reads it again only
+when a newer import shows up in the plan row it reads anyway. What people change (ticks, evidence,
+statuses, role members) is never cached: it is read from the database on every request.
+
+The cache is per engine (tests and workspaces with their own databases do not share) and bounded.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Plan, Section
+
+IMPORTING = "deliverables.importing"  # set in session.info by a transaction that imports a plan
+KEEP = 8  # plans (versions) kept per engine: a few workspaces, and the version being replaced
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What decides where a deliverable goes on a paged checklist and how many blocks it takes, without its rows."""
+
+    id: int
+    priority: str
+    position: int
+    items: int
+    asks_evidence: bool
+    is_done: bool
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class PlanShape:
+    """The parts of one version of a plan that only an import changes. Read-only: shared by threads."""
+
+    outlines: dict[int, Outline]  # every deliverable not archived, as if open
+    owned: dict[str, frozenset[int]]  # role key -> deliverable ids
+    sections: dict[int | None, Section]
+    owners: dict[int, list[DeliverableOwner]]
+    roles: dict[str, str] = field(default_factory=dict)  # role key -> name as written
+
+
+_lock = threading.Lock()
+_shapes: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[Any, ...], PlanShape]] = weakref.WeakKeyDictionary()
+
+
+def shape_key(plan: Plan) -> tuple[Any, ...]:
+    imported: datetime | None = plan.imported_at
+    return (plan.id, plan.version, imported.isoformat() if imported else None, plan.source_sha256)
+
+
+def plan_shape(*, session: Session, plan: Plan) -> PlanShape:
+    """The plan's shape, from this process's cache or read now (five queries)."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    key = shape_key(plan)
+    with _lock:
+        cached = _shapes.get(engine, OrderedDict()).get(key)
+    if cached is not None:
+        return cached
+    shape = read_shape(session=session, plan=plan)
+    if session.info.get(IMPORTING):
+        return shape  # read inside the import that is writing it: not committed yet, not kept
+    for row in [*shape.sections.values(), *(o for group in shape.owners.values() for o in group)]:
+        session.expunge(row)  # shared by every request of the process from now on: no session may own them
+    with _lock:
+        kept = _shapes.setdefault(engine, OrderedDict())
+        kept[key] = shape
+        while len(kept) > KEEP:
+            kept.popitem(last=False)
+    return shape
+
+
+def read_shape(*, session: Session, plan: Plan) -> PlanShape:
+    assert plan.id is not None
+    connection = session.connection()
+    counts: dict[int | None, int] = dict(
+        connection.execute(  # type: ignore[arg-type]
+            sa_select(col(ChecklistItem.deliverable_id), func.count())
+            .where(
+                col(ChecklistItem.plan_id) == plan.id,
+                col(ChecklistItem.deliverable_id).is_not(None),
+                col(ChecklistItem.archived).is_(False),
+            )
+            .group_by(col(ChecklistItem.deliverable_id))
+        ).all()
+    )
+    outlines: dict[int, Outline] = {}
+    for did, priority, position, requirement, due in connection.execute(
+        sa_select(
+            col(Deliverable.id),
+            col(Deliverable.priority),
+            col(Deliverable.position),
+            col(Deliverable.evidence_requirement),
+            col(Deliverable.due),
+        )
+        .where(col(Deliverable.plan_id) == plan.id, col(Deliverable.archived).is_(False))
+        .order_by(col(Deliverable.position), col(Deliverable.id))
+    ):
+        outlines[did] = Outline(
+            id=did,
+            priority=priority,
+            position=position,
+            items=counts.get(did, 0),
+            asks_evidence=bool(requirement),
+            is_done=False,
+            due=due,
+        )
+    owners: dict[int, list[DeliverableOwner]] = defaultdict(list)
+    owned: dict[str, set[int]] = defaultdict(set)
+    roles: dict[str, str] = {}
+    for owner in session.exec(
+        select(DeliverableOwner)
+        .join(Deliverable, col(Deliverable.id) == DeliverableOwner.deliverable_id)
+        .where(Deliverable.plan_id == plan.id, col(Deliverable.archived).is_(False))
+        .order_by(col(Deliverable.position), col(DeliverableOwner.position))
+    ):
+        owners[owner.deliverable_id].append(owner)
+        owned[owner.role_key].add(owner.deliverable_id)
+        roles.setdefault(owner.role_key, owner.role)
+    for key, name in connection.execute(
+        sa_select(col(ChecklistItem.today_role_key), col(ChecklistItem.today_role))
+        .where(
+            col(ChecklistItem.plan_id) == plan.id,
+            col(ChecklistItem.deliverable_id).is_(None),
+            col(ChecklistItem.archived).is_(False),
+        )
+        .order_by(col(ChecklistItem.position))
+    ):
+        if key and name:
+            roles.setdefault(key, name)
+    sections: dict[int | None, Section] = {
+        s.id: s for s in session.exec(select(Section).where(Section.plan_id == plan.id))
+    }
+    return PlanShape(
+        outlines=outlines,
+        owned={key: frozenset(ids) for key, ids in owned.items()},
+        sections=sections,
+        owners=dict(owners),
+        roles=roles,
+    )

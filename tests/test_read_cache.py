@@ -1,0 +1,118 @@
+"""Each process keeps what an import fixed about a plan (its shape); what another process changes (a tick, a
+deliverable done or reopened, a new import) shows in this one's very next drawing."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot import checklists
+from bot.blocks import TickAction
+from bot.config import Settings
+from bot.ticks import apply_click
+from storage import db, repo
+from storage.models import ChecklistItem, Deliverable
+from tests.conftest import TEAM
+from tests.e2e import NOW
+from tests.test_importer import load, sample_plan
+
+
+@pytest.fixture
+def other(settings: Settings) -> Iterator[Engine]:
+    """A second process's engine on the same database: its own connections and its own caches."""
+    engine = db.make_engine(settings.database_url)
+    yield engine
+    engine.dispose()
+
+
+def mine(engine: Engine, settings: Settings, user: str = "USRE") -> str:
+    with db.session_scope(engine) as session:
+        page = checklists.user_checklist(session=session, settings=settings, team_id=TEAM, user_id=user, now=NOW)
+    assert page is not None
+    return json.dumps(page.blocks, ensure_ascii=False)
+
+
+def tick_all(engine: Engine, title: str, done: bool) -> None:
+    with db.session_scope(engine) as session:
+        deliverable = session.exec(select(Deliverable).where(Deliverable.title == title)).one()
+        ids = tuple(
+            i.id or 0
+            for i in session.exec(
+                select(ChecklistItem).where(
+                    ChecklistItem.deliverable_id == deliverable.id, col(ChecklistItem.archived).is_(False)
+                )
+            )
+        )
+        before = frozenset(ids) if not done else frozenset()
+        apply_click(
+            session=session,
+            team_id=TEAM,
+            user_id="UADMIN",
+            action=TickAction(item_ids=ids, before=before),
+            selected=ids if done else (),
+            is_admin=True,
+            source="slack",
+        )
+
+
+@pytest.fixture
+def plan_for_sre(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        load(session, sample_plan())
+        repo.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["USRE"], actor="cli")
+        session.commit()
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_a_deliverable_done_elsewhere_leaves_the_list_and_comes_back_when_reopened(
+    engine: Engine, other: Engine, settings: Settings
+) -> None:
+    first = mine(engine, settings)
+    assert "Playbooks" in first and "Secrets in the secret manager" in first
+
+    tick_all(other, "Playbooks", done=True)  # another worker completes it
+    after = mine(engine, settings)
+    assert "Playbooks" not in after
+    assert "Secrets in the secret manager" in after
+
+    tick_all(other, "Playbooks", done=False)  # and reopens it
+    assert "Playbooks" in mine(engine, settings)
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_a_new_import_elsewhere_is_drawn_at_once(engine: Engine, other: Engine, settings: Settings) -> None:
+    assert "Playbooks" in mine(engine, settings)
+
+    edited = copy.deepcopy(sample_plan())
+    edited.deliverables[2].title = "Playbooks for on-call"
+    edited.deliverables[2].priority = "blocker"
+    edited.deliverables[1].owners = ["Security"]  # no longer the SRE's
+    with Session(other, expire_on_commit=False) as session:
+        load(session, edited)
+
+    drawn = mine(engine, settings)
+    assert "Playbooks for on-call" in drawn
+    assert "Secrets in the secret manager" not in drawn
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_a_tick_elsewhere_shows_on_the_next_drawing(engine: Engine, other: Engine, settings: Settings) -> None:
+    """Ticks are never cached: only what imports fix is."""
+    assert '"initial_options"' not in mine(engine, settings)
+    with db.session_scope(other) as session:
+        item = session.exec(select(ChecklistItem).where(ChecklistItem.text == "Provision LOG_TOKEN")).one()
+        apply_click(
+            session=session,
+            team_id=TEAM,
+            user_id="USRE",
+            action=TickAction(item_ids=(item.id or 0,), before=frozenset()),
+            selected=(item.id or 0,),
+            is_admin=False,
+            source="slack",
+        )
+    assert '"initial_options"' in mine(engine, settings)
