@@ -220,6 +220,8 @@ def test_rate_limits_and_server_errors_still_deliver_each_dm_exactly_once(settin
         configured = settings_for(settings, slack)
         env = Env(slack, configured, engine, fast_client(configured))
         slack.set_rate_limit("chat.postMessage", per_minute=600, burst=10)
+        # However fast this machine sends, the first DM meets a rate limit (the bucket alone depends on speed).
+        slack.fail_next("chat.postMessage", status=429, retry_after=0)
         slack.error_rate = 0.1
         reports = [env.remind("2025-12-08T15:00Z")]
         while any(d.status != "sent" for d in env.deliveries() if d.recipient != "UIDLE") and len(reports) < 4:
