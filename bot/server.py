@@ -119,7 +119,33 @@ def build_wsgi(settings: Any) -> WsgiApp:
     from storage.db import make_engine
 
     engine = make_engine(settings.database_url)
-    return WsgiApp(create_app(settings, engine=engine), engine)
+    application = WsgiApp(create_app(settings, engine=engine), engine)
+    warm_up(engine, settings)
+    return application
+
+
+def warm_up(engine: Any, settings: Any) -> None:
+    """Before a worker serves: read each active plan's shape and draw one checklist (read-only, no Slack call),
+    so the first requests do not all pay for it at once. A database that is not there yet only logs."""
+    from bot import checklists
+    from bot.app import utc_now
+    from storage import repo, shapes
+    from storage.db import session_scope
+
+    started = time.perf_counter()
+    try:
+        plans = shapes.warm(engine)
+        with session_scope(engine) as session:
+            members = repo.members_by_role(session=session, team_id=settings.team_id)
+            someone = next((users[0] for users in members.values() if users), None)
+            if someone is not None:
+                checklists.user_checklist(
+                    session=session, settings=settings, team_id=settings.team_id, user_id=someone, now=utc_now()
+                )
+    except Exception as exc:  # the app still starts; /healthz tells whether the database answers
+        log.warning("warm-up skipped", extra={"error": type(exc).__name__})
+        return
+    log.info("warmed up", extra={"plans": plans, "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
 
 
 def settle_heap() -> None:

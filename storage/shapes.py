@@ -54,6 +54,7 @@ class PlanShape:
 
 
 _lock = threading.Lock()
+_reading = threading.Lock()
 _shapes: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[Any, ...], PlanShape]] = weakref.WeakKeyDictionary()
 
 
@@ -67,21 +68,38 @@ def plan_shape(*, session: Session, plan: Plan) -> PlanShape:
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     key = shape_key(plan)
-    with _lock:
-        cached = _shapes.get(engine, OrderedDict()).get(key)
+    cached = _cached(engine, key)
     if cached is not None:
         return cached
-    shape = read_shape(session=session, plan=plan)
     if session.info.get(IMPORTING):
-        return shape  # read inside the import that is writing it: not committed yet, not kept
-    for row in [*shape.sections.values(), *(o for group in shape.owners.values() for o in group)]:
-        session.expunge(row)  # shared by every request of the process from now on: no session may own them
-    with _lock:
-        kept = _shapes.setdefault(engine, OrderedDict())
-        kept[key] = shape
-        while len(kept) > KEEP:
-            kept.popitem(last=False)
+        return read_shape(session=session, plan=plan)  # inside the import that writes it: not committed, not kept
+    with _reading:  # the first requests after a start or an import all want it: one thread reads, the rest wait
+        cached = _cached(engine, key)
+        if cached is not None:
+            return cached
+        shape = read_shape(session=session, plan=plan)
+        for row in [*shape.sections.values(), *(o for group in shape.owners.values() for o in group)]:
+            session.expunge(row)  # shared by every request of the process from now on: no session may own them
+        with _lock:
+            kept = _shapes.setdefault(engine, OrderedDict())
+            kept[key] = shape
+            while len(kept) > KEEP:
+                kept.popitem(last=False)
     return shape
+
+
+def _cached(engine: Engine, key: tuple[Any, ...]) -> PlanShape | None:
+    with _lock:
+        return _shapes.get(engine, OrderedDict()).get(key)
+
+
+def warm(engine: Engine) -> int:
+    """Read the shape of every team's active plan now (a worker, before it serves): how many plans."""
+    with Session(engine, expire_on_commit=False) as session:
+        plans = list(session.exec(select(Plan).where(col(Plan.active).is_(True))))
+        for plan in plans:
+            plan_shape(session=session, plan=plan)
+    return len(plans)
 
 
 def read_shape(*, session: Session, plan: Plan) -> PlanShape:
