@@ -94,7 +94,7 @@ def user_checklist(
             else only_text(t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan)))
         )
     outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=keys)
-    todays = repo.today_items(session=session, plan_id=plan.id, role_keys=keys)
+    todays = repo.read_today_items(session=session, plan_id=plan.id, role_keys=keys)
     if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]
     today = today_lists(todays)
@@ -158,7 +158,7 @@ def role_checklist(
     if key not in roles:
         return only_text(t("role.unknown", who.lang, role=role, roles=", ".join(roles.values())))
     outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=[key])
-    today = today_lists(repo.today_items(session=session, plan_id=plan.id, role_keys=[key]))
+    today = today_lists(repo.read_today_items(session=session, plan_id=plan.id, role_keys=[key]))
     intro = f"*{t('mine.role_title', who.lang, role=blocks.escape(roles[key]))}* ({len(outlines)})"
     return blocks.outlined_checklist_page(
         outlines,

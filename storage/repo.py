@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import String, bindparam, func
+from sqlalchemy import cast as sa_cast
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -36,11 +37,17 @@ def role_key(role: str) -> str:
 # --- plans -----------------------------------------------------------------------------------------
 
 
+_ACTIVE_PLAN = (
+    select(Plan)
+    .where(col(Plan.team_id) == bindparam("team_id"), col(Plan.active).is_(True))
+    .order_by(col(Plan.id).desc())
+    .limit(1)
+)
+
+
 def active_plan(*, session: Session, team_id: str) -> Plan | None:
     """The team's current plan, if a document was imported."""
-    return session.exec(
-        select(Plan).where(Plan.team_id == team_id, col(Plan.active).is_(True)).order_by(col(Plan.id).desc())
-    ).first()
+    return session.exec(_ACTIVE_PLAN, params={"team_id": team_id}).first()
 
 
 def sections_of(*, session: Session, plan_id: int) -> list[Section]:
@@ -137,21 +144,69 @@ def load_views(
     ]
 
 
-# Statements built once: composing a select costs more than running it on a page of rows.
-_PAGE_DELIVERABLES = sa_select(Deliverable.__table__).where(  # type: ignore[attr-defined]
+# Statements built once: composing a select costs more than running it on a page of rows. Only the columns a
+# drawing shows: every other column (a date to parse, a JSON to decode) would cost on each of a page's rows.
+_DRAWN_DELIVERABLE = [
+    col(c)
+    for c in (
+        Deliverable.id,
+        Deliverable.section_id,
+        Deliverable.position,
+        Deliverable.number,
+        Deliverable.title,
+        Deliverable.ref,
+        Deliverable.priority,
+        Deliverable.due,
+        Deliverable.status,
+        Deliverable.evidence_requirement,
+        Deliverable.evidence_done,
+        Deliverable.notes,
+    )
+]
+_DRAWN_ITEM = [
+    col(c)
+    for c in (
+        ChecklistItem.id,
+        ChecklistItem.deliverable_id,
+        ChecklistItem.position,
+        ChecklistItem.depth,
+        ChecklistItem.text,
+        ChecklistItem.done,
+        ChecklistItem.today_role_key,
+        ChecklistItem.today_role,
+    )
+]
+_DRAWN_EVIDENCE = [
+    col(c)
+    for c in (
+        Evidence.id,
+        Evidence.deliverable_id,
+        Evidence.user_id,
+        Evidence.kind,
+        Evidence.url,
+        Evidence.text,
+        Evidence.file_id,
+        Evidence.file_name,
+        Evidence.permalink,
+        Evidence.created_at,
+        Evidence.withdrawn_at,
+    )
+]
+_PAGE_DELIVERABLES = sa_select(*_DRAWN_DELIVERABLE).where(
     col(Deliverable.plan_id) == bindparam("plan_id"),
     col(Deliverable.archived).is_(False),
     col(Deliverable.id).in_(bindparam("ids", expanding=True)),
 )
 _PAGE_ITEMS = (
-    sa_select(ChecklistItem.__table__)  # type: ignore[attr-defined]
+    sa_select(*_DRAWN_ITEM)
     .where(
-        col(ChecklistItem.deliverable_id).in_(bindparam("ids", expanding=True)), col(ChecklistItem.archived).is_(False)
+        col(ChecklistItem.deliverable_id).in_(bindparam("ids", expanding=True)),
+        col(ChecklistItem.archived).is_(False),
     )
     .order_by(col(ChecklistItem.position))
 )
 _PAGE_EVIDENCE = (
-    sa_select(Evidence.__table__)  # type: ignore[attr-defined]
+    sa_select(*_DRAWN_EVIDENCE)
     .where(col(Evidence.deliverable_id).in_(bindparam("ids", expanding=True)))
     .order_by(col(Evidence.id))
 )
@@ -201,7 +256,8 @@ def outlines_for_roles(*, session: Session, plan: Plan, role_keys: Iterable[str]
     if not owned:
         return []
     still_open = open_ids(session=session, plan_id=plan.id)
-    return sorted((shape.outlines[did] for did in owned if did in still_open), key=lambda o: (o.position, o.id))
+    # The shape keeps its outlines in document order: filtering keeps it.
+    return [outline for did, outline in shape.outlines.items() if did in owned and did in still_open]
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
@@ -209,22 +265,26 @@ def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield values[start : start + size]
 
 
-def open_ids(*, session: Session, plan_id: int | None) -> set[int]:
-    """Ids of the plan's open deliverables, straight from the (plan, archived, status) index.
+_OPEN = (
+    col(Deliverable.plan_id) == bindparam("plan_id"),
+    col(Deliverable.archived).is_(False),
+    col(Deliverable.status) == "open",
+)
+_OPEN_IDS = {  # by dialect: PostgreSQL's string_agg, SQLite's group_concat
+    "postgresql": sa_select(func.string_agg(sa_cast(Deliverable.id, String), ",")).where(*_OPEN),
+    "sqlite": sa_select(func.group_concat(Deliverable.id, ",")).where(*_OPEN),
+}
 
-    Read on every drawing, never cached, so it goes to the driver's cursor: turning two thousand one-column
-    rows into SQLAlchemy rows costs three times the query itself.
+
+def open_ids(*, session: Session, plan_id: int | None) -> set[int]:
+    """Ids of the plan's open deliverables, from the (plan, archived, status) index, as one aggregated row.
+
+    Read on every drawing, never cached: two thousand one-column rows cost more to fetch and convert, one by
+    one, than the query itself; a single comma-separated string does not.
     """
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    table = Deliverable.__tablename__  # a constant of ours; the values are bound
-    sql = f"SELECT id FROM {table} WHERE plan_id = {mark} AND archived = {mark} AND status = {mark}"  # noqa: S608
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, (plan_id, False, "open"))
-        return {did for (did,) in cursor.fetchall()}
-    finally:
-        cursor.close()
+    found = connection.execute(_OPEN_IDS[connection.dialect.name], {"plan_id": plan_id}).scalar()
+    return {int(did) for did in found.split(",")} if found else set()
 
 
 def open_deliverable_ids(*, session: Session, plan_id: int, priority: str | None = None) -> list[int]:
@@ -266,6 +326,27 @@ def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | No
     return list(session.exec(query.order_by(col(ChecklistItem.position))))
 
 
+_TODAY_FOR_ROLES = (
+    sa_select(*_DRAWN_ITEM)
+    .where(
+        col(ChecklistItem.plan_id) == bindparam("plan_id"),
+        col(ChecklistItem.deliverable_id).is_(None),
+        col(ChecklistItem.archived).is_(False),
+        col(ChecklistItem.today_role_key).in_(bindparam("keys", expanding=True)),
+    )
+    .order_by(col(ChecklistItem.position))
+)
+
+
+def read_today_items(*, session: Session, plan_id: int, role_keys: Iterable[str]) -> list[ChecklistItem]:
+    """`today_items` of these roles for drawing only: plain read-only rows with the items' attributes."""
+    keys = list(role_keys)
+    if not keys:
+        return []
+    rows = session.connection().execute(_TODAY_FOR_ROLES, {"plan_id": plan_id, "keys": keys})
+    return cast(list[ChecklistItem], list(rows))
+
+
 def plan_roles(*, session: Session, plan_id: int) -> dict[str, str]:
     """Every role of a plan: key -> name as written."""
     roles: dict[str, str] = {}
@@ -285,11 +366,15 @@ def plan_roles(*, session: Session, plan_id: int) -> dict[str, str]:
 # --- people and roles -----------------------------------------------------------------------------
 
 
+_ROLES_OF_USER = sa_select(col(RoleMember.role_key)).where(
+    col(RoleMember.team_id) == bindparam("team_id"), col(RoleMember.user_id) == bindparam("user_id")
+)
+
+
 def roles_of_user(*, session: Session, team_id: str, user_id: str) -> list[str]:
     """Role keys this person plays."""
-    return list(
-        session.exec(select(RoleMember.role_key).where(RoleMember.team_id == team_id, RoleMember.user_id == user_id))
-    )
+    rows = session.connection().execute(_ROLES_OF_USER, {"team_id": team_id, "user_id": user_id})
+    return [key for (key,) in rows]
 
 
 def members_by_role(*, session: Session, team_id: str) -> dict[str, list[str]]:
