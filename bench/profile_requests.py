@@ -127,8 +127,11 @@ def main(argv: list[str] | None = None) -> int:
                 "status": lambda: command("status", rng.choice(work.people), fake.response_url()),
                 "blockers": lambda: command("blockers", rng.choice(work.people), fake.response_url()),
             }
+            started = time.perf_counter()
             for user in work.people:  # everyone known: users.info is not what is measured
                 app.dispatch(command("help", user, fake.response_url()))
+            first = (time.perf_counter() - started) / len(work.people)
+            print(f"[{args.backend}] a person's first request (users.info, stored): {first * 1000:.1f} ms on average")
             print(f"[{args.backend}] in process, one at a time, {args.requests} of each (ms; SQL statements)")
             for kind, make in kinds.items():
                 if args.profile and kind != args.profile:
