@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(PY) -m bench.import_bench
 	$(PY) -m bench.masking_corpus
 	$(PY) -m bench.reminders_bench
+	$(PY) -m bench.profile_requests
 
 load: $(STAMP)  # ~15 minutes per backend: see docs/performance.md
 	$(PY) -m bench.load --backend sqlite --scenario both --duration 300 --bare-duration 120
