@@ -19,7 +19,7 @@ from bot.server import WsgiApp
 
 def create_bare_app(settings: Settings) -> App:
     """A Bolt app with one listener per kind of request the benchmark sends, each only acking."""
-    from bot.app import listener_executor, slack_client
+    from bot.app import slack_client
 
     assert settings.slack_signing_secret is not None, "SLACK_SIGNING_SECRET is needed"
     app = App(  # built like ours: the same Web API client (SLACK_API_URL), the same Bolt options
@@ -27,7 +27,6 @@ def create_bare_app(settings: Settings) -> App:
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
-        listener_executor=listener_executor(),
     )
 
     def just_ack(ack: Ack) -> None:

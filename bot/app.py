@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,17 +31,6 @@ def slack_client(settings: Settings, token: str | None = None) -> WebClient:
     return CountingWebClient(token=secret, base_url=settings.slack_api_url, timeout=10, retry_handlers=retry_handlers())
 
 
-# Bolt runs every listener on this pool and, without one, makes a pool of 5. The work after an ack (applying a
-# tick, drawing the message again, the response_url call) keeps a thread while the next requests' listeners
-# wait for one: their acks then wait too. Twice a worker's request threads leaves room for that work.
-LISTENER_THREADS = 16
-
-
-def listener_executor() -> ThreadPoolExecutor:
-    """The pool Bolt runs listeners on (ours and the benchmark's bare app alike)."""
-    return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
-
-
 def create_app(
     settings: Settings, *, engine: Engine, client: WebClient | None = None, clock: Clock = utc_now, **bolt: Any
 ) -> App:
@@ -56,7 +44,6 @@ def create_app(
         # Each request gets its workspace's bot token from the installation store.
         bolt = {"oauth_settings": oauth_settings(settings, engine), **bolt}
         client = client or slack_client(settings, token="")
-    bolt.setdefault("listener_executor", listener_executor())
     app = App(
         client=client or slack_client(settings),
         signing_secret=signing_secret,
