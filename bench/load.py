@@ -370,8 +370,27 @@ class Side:
 Job = Callable[[Side], tuple[int, float, bytes]]
 
 
-def scenario_a(work: Workload, rate: float, duration: float, rng: random.Random) -> list[tuple[float, str, Job]]:
+def tick_payload(user: str, group: tuple[int, list[int], list[bool]], *, pick: int) -> dict[str, Any]:
+    """A click on the `pick`-th box of a deliverable's checkboxes on an ephemeral `mine` message."""
     from tests.slack_signing import block_actions_payload, message_container
+
+    did, ids, done = group
+    mask = sum(1 << i for i, d in enumerate(done) if d)
+    options = [{"text": {"type": "mrkdwn", "text": f"item {i}"}, "value": str(i)} for i in ids]
+    selected = [o for i, o in enumerate(options) if done[i] != (i == pick)]
+    action = {
+        "type": "checkboxes",
+        "action_id": f"tick:{did}:{mask}:{'.'.join(map(str, ids))}",
+        "block_id": f"mine|1|a:{did}:0",
+        "selected_options": selected,
+        "action_ts": f"{time.time():.6f}",
+    }
+    return block_actions_payload(
+        user, [action], message_container(CHANNEL, "1733650000.000001", is_ephemeral=True), team_id=TEAM
+    )
+
+
+def scenario_a(work: Workload, rate: float, duration: float, rng: random.Random) -> list[tuple[float, str, Job]]:
 
     tickers = [user for user in work.people if work.ticks[user]]
     schedule: list[tuple[float, str, Job]] = []
@@ -383,21 +402,8 @@ def scenario_a(work: Workload, rate: float, duration: float, rng: random.Random)
             schedule.append((at, "mine", lambda side, u=user: side.command("mine", u)))
         elif roll < 0.9:
             user = rng.choice(tickers)
-            did, ids, done = rng.choice(work.ticks[user])
-            pick = rng.randrange(len(ids))
-            mask = sum(1 << i for i, d in enumerate(done) if d)
-            options = [{"text": {"type": "mrkdwn", "text": f"item {i}"}, "value": str(i)} for i in ids]
-            selected = [o for i, o in enumerate(options) if done[i] != (i == pick)]
-            action = {
-                "type": "checkboxes",
-                "action_id": f"tick:{did}:{mask}:{'.'.join(map(str, ids))}",
-                "block_id": f"mine|1|a:{did}:0",
-                "selected_options": selected,
-                "action_ts": f"{time.time():.6f}",
-            }
-            payload = block_actions_payload(
-                user, [action], message_container(CHANNEL, "1733650000.000001", is_ephemeral=True), team_id=TEAM
-            )
+            group = rng.choice(work.ticks[user])
+            payload = tick_payload(user, group, pick=rng.randrange(len(group[1])))
             schedule.append((at, "tick", lambda side, p=payload: side.action(p)))
         else:
             word = "status" if roll < 0.95 else "blockers"

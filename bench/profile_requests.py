@@ -25,7 +25,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.load import CHANNEL, SIGNING_SECRET, TEAM, TOKEN, Fake, database, percentile, prepare_database
+from bench.load import (
+    CHANNEL,
+    SIGNING_SECRET,
+    TEAM,
+    TOKEN,
+    Fake,
+    database,
+    percentile,
+    prepare_database,
+    tick_payload,
+)
 
 
 def signed(body: str) -> Any:
@@ -57,22 +67,7 @@ def command(text: str, user: str, response_url: str) -> Any:
 
 
 def tick(user: str, group: tuple[int, list[int], list[bool]], response_url: str) -> Any:
-    from tests.slack_signing import block_actions_payload, message_container
-
-    did, ids, done = group
-    mask = sum(1 << i for i, d in enumerate(done) if d)
-    options = [{"text": {"type": "mrkdwn", "text": f"item {i}"}, "value": str(i)} for i in ids]
-    selected = [o for i, o in enumerate(options) if done[i] != (i == 0)]
-    action = {
-        "type": "checkboxes",
-        "action_id": f"tick:{did}:{mask}:{'.'.join(map(str, ids))}",
-        "block_id": f"mine|1|a:{did}:0",
-        "selected_options": selected,
-        "action_ts": f"{time.time():.6f}",
-    }
-    payload = block_actions_payload(
-        user, [action], message_container(CHANNEL, "1733650000.000001", is_ephemeral=True), team_id=TEAM
-    )
+    payload = tick_payload(user, group, pick=0)
     payload["response_url"] = response_url
     return signed(urlencode({"payload": json.dumps(payload)}))
 
