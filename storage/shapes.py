@@ -139,7 +139,6 @@ def read_shape(*, session: Session, plan: Plan) -> PlanShape:
         )
     owners: dict[int, list[DeliverableOwner]] = defaultdict(list)
     owned: dict[str, set[int]] = defaultdict(set)
-    roles: dict[str, str] = {}
     for owner in session.exec(
         select(DeliverableOwner)
         .join(Deliverable, col(Deliverable.id) == DeliverableOwner.deliverable_id)
@@ -148,18 +147,9 @@ def read_shape(*, session: Session, plan: Plan) -> PlanShape:
     ):
         owners[owner.deliverable_id].append(owner)
         owned[owner.role_key].add(owner.deliverable_id)
-        roles.setdefault(owner.role_key, owner.role)
-    for key, name in connection.execute(
-        sa_select(col(ChecklistItem.today_role_key), col(ChecklistItem.today_role))
-        .where(
-            col(ChecklistItem.plan_id) == plan.id,
-            col(ChecklistItem.deliverable_id).is_(None),
-            col(ChecklistItem.archived).is_(False),
-        )
-        .order_by(col(ChecklistItem.position))
-    ):
-        if key and name:
-            roles.setdefault(key, name)
+    from storage import repo  # repo builds on this module: imported when a shape is read, not before
+
+    roles = repo.plan_roles(session=session, plan_id=plan.id)  # one rule for a plan's roles, not a second copy
     sections: dict[int | None, Section] = {
         s.id: s for s in session.exec(select(Section).where(Section.plan_id == plan.id))
     }
