@@ -694,6 +694,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--bare-duration", type=float, help="seconds for the bare app (default: --duration; its figures vary little)"
     )
+    parser.add_argument(
+        "--busy-cores",
+        type=int,
+        default=0,
+        help="keep N processes spinning during every run (both apps): a slower or shared machine (0)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
@@ -702,7 +708,9 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = ["A", "B"] if args.scenario == "both" else [args.scenario]
     workdir = Path(tempfile.mkdtemp(prefix="deliverables-load-"))
     print(f"machine: {os.cpu_count()} CPUs, {platform_line()}; logs in {workdir}", flush=True)
-    figures: dict[str, Any] = {}
+    speed = machine_speed()
+    print(f"machine speed: sum(range(10**7)) in {speed:.3f} s (best of 5; lower is faster)", flush=True)
+    figures: dict[str, Any] = {"machine": {"speed_s": speed, "busy_cores": args.busy_cores}}
     lines: list[str] = []
     for backend in backends:
         with database(backend, workdir) as url:
@@ -728,7 +736,8 @@ def main(argv: list[str] | None = None) -> int:
                               f"{duration:.0f} s (log {log})", flush=True)  # fmt: skip
                         server = Server(target, url, fake.base_url, args.workers, log)
                         try:
-                            result = drive(server, fake, schedule, target, args.threads)
+                            with busy(args.busy_cores):
+                                result = drive(server, fake, schedule, target, args.threads)
                         finally:
                             server.stop()
                         results[target] = summary(result, duration)
@@ -742,6 +751,39 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
     return 0
+
+
+def machine_speed() -> float:
+    """Seconds for a fixed piece of pure Python, best of five: how fast this machine is today (runs differ)."""
+    best = math.inf
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**7))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
+@contextmanager
+def busy(cores: int) -> Iterator[None]:
+    """N processes that keep a core each busy while the load runs: what the app gets on a slower or shared machine."""
+    if cores <= 0:
+        yield
+        return
+    spinners = [multiprocessing.get_context("spawn").Process(target=_spin, daemon=True) for _ in range(cores)]
+    for spinner in spinners:
+        spinner.start()
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.terminate()
+        for spinner in spinners:
+            spinner.join()
 
 
 def platform_line() -> str:

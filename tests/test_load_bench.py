@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,15 @@ def test_load_benchmark_runs_and_reports(tmp_path: Path, capsys: pytest.CaptureF
     figures = json.loads(out.read_text())["sqlite/A"]["ours"]
     assert figures["requests"] == 10 and figures["errors"] == 0 and figures["fake_failed"] == 0
     assert figures["memory_mb"]["start"] > 0
+    assert json.loads(out.read_text())["machine"]["speed_s"] > 0  # runs on different days compare by it
+    assert "machine speed:" in printed
+
+
+def test_busy_cores_spin_during_the_run_and_stop_after() -> None:
+    before = {p.pid for p in multiprocessing.active_children()}
+    with load.busy(2):
+        spinning = [p for p in multiprocessing.active_children() if p.pid not in before]
+        assert len(spinning) == 2 and all(p.is_alive() for p in spinning)
+    assert not any(p.is_alive() for p in spinning)
+    with load.busy(0):
+        assert {p.pid for p in multiprocessing.active_children()} == before
