@@ -16,7 +16,7 @@ from sqlmodel import Session
 from bot import blocks, people
 from bot.blocks import Block, Ctx, Page
 from bot.config import Settings
-from bot.i18n import choose_language, t
+from bot.i18n import choose_language, plan_language_matters, t
 from bot.reminder_controls import control_blocks
 from storage import repo
 from storage.models import ChecklistItem, Plan
@@ -45,6 +45,18 @@ def reader(
         plan_language=plan.language if plan else None,
     )
     return Reader(user_id=user_id, lang=lang, today=repo.today_local(now, tz), tz=tz)
+
+
+def language(*, session: Session, settings: Settings, team_id: str, user_id: str, now: datetime) -> str:
+    """The language this person reads, as `reader` chooses it; the plan is read only when its language decides."""
+    found = people.profile(session=session, team_id=team_id, user_id=user_id, now=now)
+    person = found.language if found else None
+    plan = None
+    if plan_language_matters(person_language=person, setting=settings.language):
+        plan = repo.active_plan(session=session, team_id=team_id)
+    return choose_language(
+        person_language=person, setting=settings.language, plan_language=plan.language if plan else None
+    )
 
 
 def ctx_for(who: Reader, plan: Plan | None) -> Ctx:

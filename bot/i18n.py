@@ -301,6 +301,11 @@ def choose_language(*, person_language: str | None, setting: str, plan_language:
     return plan_language if plan_language in LANGUAGES else "en"
 
 
+def plan_language_matters(*, person_language: str | None, setting: str) -> bool:
+    """Whether `choose_language` would look at the document's language: callers can skip reading the plan."""
+    return person_language not in LANGUAGES and setting not in LANGUAGES
+
+
 def due_text(due: date | None, today: date, lang: Lang, milestone: str | None = None) -> str:
     """`vence mañana`, `3 días de retraso`, `antes de Canary`."""
     if due is None:

@@ -11,11 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot import checklists, people
+from bot import checklists
 from bot.config import Settings
-from bot.i18n import LANGUAGES, choose_language
 from bot.people import remember_person
-from storage import repo
 from storage.db import session_scope
 
 log = logging.getLogger("deliverables.handlers")
@@ -27,14 +25,7 @@ def reader_language(
     """The language this person reads, asking Slack about them if we never did."""
     remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
     with session_scope(engine) as session:
-        known = people.profile(session=session, team_id=team_id, user_id=user_id, now=now)
-        if (known and known.language in LANGUAGES) or settings.language in LANGUAGES:  # the plan cannot matter
-            person = known.language if known else None
-            return choose_language(person_language=person, setting=settings.language, plan_language=None)
-        plan = repo.active_plan(session=session, team_id=team_id)
-        return checklists.reader(
-            session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now
-        ).lang
+        return checklists.language(session=session, settings=settings, team_id=team_id, user_id=user_id, now=now)
 
 
 def publish_home(
