@@ -391,7 +391,6 @@ def tick_payload(user: str, group: tuple[int, list[int], list[bool]], *, pick: i
 
 
 def scenario_a(work: Workload, rate: float, duration: float, rng: random.Random) -> list[tuple[float, str, Job]]:
-
     tickers = [user for user in work.people if work.ticks[user]]
     schedule: list[tuple[float, str, Job]] = []
     for index in range(int(rate * duration)):
