@@ -212,14 +212,9 @@ def status(
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
         return [blocks.section(t("plan.none", who.lang))]
-    sections = [(s.title, done, total) for s, done, total in repo.progress_by_section(session=session, plan_id=plan.id)]
-    per_role: dict[str, list[int]] = {}
-    for role, status_ in repo.owner_statuses(session=session, plan_id=plan.id):
-        counts = per_role.setdefault(role, [0, 0])
-        counts[1] += 1
-        counts[0] += 1 if status_ == "done" else 0
-    owners = [(name, done, total) for name, (done, total) in per_role.items()]
-    return blocks.status_blocks(sections, owners, ctx_for(who, plan), plan.title)
+    progress = repo.progress(session=session, plan=plan)
+    sections = [(s.title, done, total) for s, done, total in progress.sections]
+    return blocks.status_blocks(sections, progress.owners, ctx_for(who, plan), plan.title)
 
 
 def open_blockers(
@@ -268,7 +263,7 @@ def home_view(
     if plan is not None and plan.id is not None:
         rows = [
             f"{blocks.progress_bar(done, total)}  {blocks.escape(s.title)}"
-            for s, done, total in repo.progress_by_section(session=session, plan_id=plan.id)
+            for s, done, total in repo.progress(session=session, plan=plan).sections
         ]
         progress = [
             blocks.divider(),

@@ -131,7 +131,7 @@ def build_digest(
     change_lines = changes_lines(previous, snapshot, lang)
     progress = [
         f"{blocks.progress_bar(d, n)}  {blocks.escape(s.title)}"
-        for s, d, n in repo.progress_by_section(session=session, plan_id=plan.id)
+        for s, d, n in repo.progress(session=session, plan=plan).sections
     ]
 
     summary: list[Block] = [

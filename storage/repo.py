@@ -298,19 +298,6 @@ def open_deliverable_ids(*, session: Session, plan_id: int, priority: str | None
     return [did for (did,) in session.connection().execute(ordered)]
 
 
-def owner_statuses(*, session: Session, plan_id: int) -> list[tuple[str, str]]:
-    """(role as written, deliverable status) for every owner of every deliverable, in document order."""
-    return [
-        (role, status)
-        for role, status in session.exec(
-            select(DeliverableOwner.role, Deliverable.status)
-            .join(Deliverable, col(Deliverable.id) == DeliverableOwner.deliverable_id)
-            .where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
-            .order_by(col(Deliverable.position), col(Deliverable.id), col(DeliverableOwner.position))
-        )
-    ]
-
-
 def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | None = None) -> list[ChecklistItem]:
     """The per-role lists for today, optionally only these roles'."""
     query = select(ChecklistItem).where(
@@ -497,24 +484,30 @@ def audit_entries(*, session: Session, team_id: str, action: str | None = None) 
     return list(session.exec(query.order_by(col(AuditEntry.id))))
 
 
-def progress_by_section(*, session: Session, plan_id: int) -> list[tuple[Section, int, int]]:
-    """(section, done deliverables, all deliverables) for every section that has deliverables."""
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for section_id, status, total in session.exec(
-        select(Deliverable.section_id, Deliverable.status, func.count())
-        .where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
-        .group_by(col(Deliverable.section_id), col(Deliverable.status))
-    ):
-        if section_id is None:
-            continue
-        counts[section_id][1] += total
-        if status == "done":
-            counts[section_id][0] += total
-    return [
-        (section, counts[section.id][0], counts[section.id][1])
-        for section in sections_of(session=session, plan_id=plan_id)
-        if section.id in counts and section.kind == "deliverables"
-    ]
+@dataclass
+class Progress:
+    """How far a plan is: (name, done deliverables, all deliverables) per section and per owner, in document order."""
+
+    sections: list[tuple[Section, int, int]]
+    owners: list[tuple[str, int, int]]  # role as first written
+
+
+def progress(*, session: Session, plan: Plan) -> Progress:
+    """Done and all deliverables per section (those that list deliverables) and per owner role.
+
+    Which deliverable belongs where comes from the plan's shape (cached per import); which are done is read
+    now: one query for the open ids, not a row per deliverable and owner.
+    """
+    shape = plan_shape(session=session, plan=plan)
+    still_open = open_ids(session=session, plan_id=plan.id)
+
+    def counted(ids: frozenset[int]) -> tuple[int, int]:
+        return len(ids) - len(ids & still_open), len(ids)
+
+    return Progress(
+        sections=[(shape.sections[sid], *counted(ids)) for sid, ids in shape.in_section.items()],
+        owners=[(role, *counted(ids)) for role, ids in shape.of_owner.items()],
+    )
 
 
 def today_local(now: datetime, tz: str | None) -> date:

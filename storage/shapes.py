@@ -40,6 +40,7 @@ class Outline:
     asks_evidence: bool
     is_done: bool
     due: date | None = None
+    section_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class PlanShape:
     sections: dict[int | None, Section]
     owners: dict[int, list[DeliverableOwner]]
     roles: dict[str, str] = field(default_factory=dict)  # role key -> name as written
+    # What `status` counts: the deliverables of each section that lists them (in the document's order of
+    # sections), and of each owner as written (in order of first appearance).
+    in_section: dict[int, frozenset[int]] = field(default_factory=dict)
+    of_owner: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -117,13 +122,14 @@ def read_shape(*, session: Session, plan: Plan) -> PlanShape:
         ).all()
     )
     outlines: dict[int, Outline] = {}
-    for did, priority, position, requirement, due in connection.execute(
+    for did, priority, position, requirement, due, section_id in connection.execute(
         sa_select(
             col(Deliverable.id),
             col(Deliverable.priority),
             col(Deliverable.position),
             col(Deliverable.evidence_requirement),
             col(Deliverable.due),
+            col(Deliverable.section_id),
         )
         .where(col(Deliverable.plan_id) == plan.id, col(Deliverable.archived).is_(False))
         .order_by(col(Deliverable.position), col(Deliverable.id))
@@ -136,6 +142,7 @@ def read_shape(*, session: Session, plan: Plan) -> PlanShape:
             asks_evidence=bool(requirement),
             is_done=False,
             due=due,
+            section_id=section_id,
         )
     owners: dict[int, list[DeliverableOwner]] = defaultdict(list)
     owned: dict[str, set[int]] = defaultdict(set)
@@ -151,12 +158,23 @@ def read_shape(*, session: Session, plan: Plan) -> PlanShape:
 
     roles = repo.plan_roles(session=session, plan_id=plan.id)  # one rule for a plan's roles, not a second copy
     sections: dict[int | None, Section] = {
-        s.id: s for s in session.exec(select(Section).where(Section.plan_id == plan.id))
+        s.id: s for s in session.exec(select(Section).where(Section.plan_id == plan.id).order_by(col(Section.position)))
     }
+    in_section: dict[int, set[int]] = {
+        s.id: set() for s in sections.values() if s.id is not None and s.kind == "deliverables"
+    }
+    of_owner: dict[str, set[int]] = {}
+    for did, outline in outlines.items():  # document order
+        if outline.section_id in in_section:
+            in_section[outline.section_id].add(did)
+        for owner in owners.get(did, ()):
+            of_owner.setdefault(owner.role, set()).add(did)
     return PlanShape(
         outlines=outlines,
         owned={key: frozenset(ids) for key, ids in owned.items()},
         sections=sections,
         owners=dict(owners),
         roles=roles,
+        in_section={sid: frozenset(ids) for sid, ids in in_section.items() if ids},
+        of_owner={role: frozenset(ids) for role, ids in of_owner.items()},
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,35 @@ def test_busy_cores_spin_during_the_run_and_stop_after() -> None:
     assert not any(p.is_alive() for p in spinning)
     with load.busy(0):
         assert {p.pid for p in multiprocessing.active_children()} == before
+
+
+def test_share_past_counts_the_answers_beyond_the_bound() -> None:
+    answers = [0.012, 0.014, 0.022, 0.033, 0.015]
+    assert load.share_past(answers, 1.5 * 0.014) == pytest.approx(2 / 5)  # 22 and 33 ms are past 21 ms
+    assert load.share_past(answers, 1.0) == 0.0
+    assert load.share_past([], 0.02) != load.share_past([], 0.02)  # nothing measured: nan, never "0% slow"
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_vacuum_before_a_scenario_vacuums_the_bench_schema_on_postgresql(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from storage import db
+
+    with load.database("postgres", tmp_path) as url:
+        engine = db.make_engine(url)
+        try:
+            db.migrate(engine)
+            load.vacuum(url)
+            with engine.connect() as connection:
+                vacuumed = connection.execute(
+                    text(
+                        "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'lease'"
+                        " AND schemaname = current_schema()"
+                    )
+                ).scalar()
+            assert vacuumed
+        finally:
+            engine.dispose()
+    assert load.vacuum("sqlite:///nothing-here.db") is None  # SQLite: nothing to do, no file made
+    assert not Path("nothing-here.db").exists()

@@ -116,3 +116,38 @@ def test_a_tick_elsewhere_shows_on_the_next_drawing(engine: Engine, other: Engin
             source="slack",
         )
     assert '"initial_options"' in mine(engine, settings)
+
+
+def progress_lines(engine: Engine, settings: Settings) -> tuple[list[str], list[str]]:
+    """`status` as a person reads it: the rows under "By section" and under "By owner"."""
+    with db.session_scope(engine) as session:
+        drawn = checklists.status(session=session, settings=settings, team_id=TEAM, now=NOW, user_id="USRE")
+    by_section, by_owner = (block["text"]["text"].split("\n")[1:] for block in drawn[1:3])
+    return by_section, by_owner
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_status_counts_what_is_done_elsewhere_per_section_and_owner(
+    engine: Engine, other: Engine, settings: Settings
+) -> None:
+    """Sections and owners come from the plan's shape; which deliverables are done is read on every request."""
+    by_section, by_owner = progress_lines(engine, settings)
+    assert [line.split("  ", 1)[1] for line in by_section] == ["BLOCKERS", "DOCS"]
+    assert [line.split("  ", 1)[1] for line in by_owner] == ["Dev Lead", "SRE", "Security"]
+    assert all("(0/" in line for line in by_section + by_owner)
+
+    tick_all(other, "Secrets in the secret manager", done=True)  # another worker completes one
+    by_section, by_owner = progress_lines(engine, settings)
+    assert by_section[0].endswith("(1/2)  BLOCKERS") and by_section[1].endswith("(0/1)  DOCS")
+    assert by_owner[0].endswith("(0/1)  Dev Lead") and by_owner[1].endswith("(1/2)  SRE")
+    assert by_owner[2].endswith("(1/1)  Security")
+
+    edited = copy.deepcopy(sample_plan())
+    del edited.deliverables[0]  # a re-import drops the Dev Lead's deliverable: it no longer counts anywhere
+    with Session(other, expire_on_commit=False) as session:
+        load(session, edited)
+    by_section, by_owner = progress_lines(engine, settings)
+    assert "(1/1)" in by_section[0] and [line.split("  ", 1)[1] for line in by_owner] == ["SRE", "Security"]
+    with db.session_scope(engine) as session:
+        view = checklists.home_view(session=session, settings=settings, team_id=TEAM, user_id="USRE", now=NOW)
+    assert "(1/1)  BLOCKERS" in json.dumps(view, ensure_ascii=False)  # the Home tab's progress agrees
