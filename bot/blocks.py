@@ -20,7 +20,7 @@ from typing import Any
 from bot.i18n import due_text, t
 from bot.plan import PRIORITY_ORDER
 from storage.models import ChecklistItem
-from storage.repo import DeliverableView, Outline
+from storage.repo import DeliverableTally, DeliverableView, Outline
 
 Block = dict[str, Any]
 
@@ -383,7 +383,9 @@ def status_blocks(
     return blocks[:MESSAGE_BLOCKS]
 
 
-def owners_text(view: DeliverableView, members: dict[str, list[str]], ctx: Ctx, *, mention: bool = True) -> str:
+def owners_text(
+    view: DeliverableView | DeliverableTally, members: dict[str, list[str]], ctx: Ctx, *, mention: bool = True
+) -> str:
     """People of the deliverable's roles as mentions, or the role itself where nobody is assigned."""
     parts = []
     for owner in view.owners:
@@ -395,21 +397,18 @@ def owners_text(view: DeliverableView, members: dict[str, list[str]], ctx: Ctx, 
     return ", ".join(parts) or t("digest.nobody", ctx.lang)
 
 
-def blocker_line(view: DeliverableView, members: dict[str, list[str]], ctx: Ctx) -> str:
+def blocker_line(view: DeliverableView | DeliverableTally, members: dict[str, list[str]], ctx: Ctx) -> str:
     """One line of the digest or `blockers`: title, owners, due, evidence state."""
     d = view.deliverable
     number = f"#{d.number} " if d.number is not None else ""
     due = due_text(d.due, ctx.today, ctx.lang, view.section.milestone if view.section else None)
     mark = ":white_check_mark:" if view.evidence_in else ":hourglass_flowing_sand:"
     evidence = (
-        t("evidence.in", ctx.lang, count=len(view.live_evidence))
-        if view.evidence_in
-        else t("evidence.pending", ctx.lang)
+        t("evidence.in", ctx.lang, count=view.live_count) if view.evidence_in else t("evidence.pending", ctx.lang)
     )
-    done = sum(1 for i in view.items if i.done)
     return (
         f"• *{number}{md(escape(d.title))}* — {owners_text(view, members, ctx)} · {due} · "
-        f"{done}/{len(view.items)} · {mark} {evidence}"
+        f"{view.items_done}/{view.items_total} · {mark} {evidence}"
     )
 
 

@@ -245,7 +245,7 @@ def blockers(
     lines: list[str] = []
     sections: list[Block] = []
     for start in range(0, len(found), 40):  # only as many as the message can show: a long plan has hundreds
-        views = repo.read_views(session=session, plan=plan, deliverable_ids=found[start : start + 40])
+        views = repo.read_tallies(session=session, plan=plan, deliverable_ids=found[start : start + 40])
         lines += [blocks.blocker_line(v, members, ctx) for v in views]
         sections = blocks.lines_to_sections(lines)
         if len(sections) >= blocks.MESSAGE_BLOCKS:  # the sections that will show are complete

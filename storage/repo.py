@@ -88,6 +88,35 @@ class DeliverableView:
     def is_done(self) -> bool:
         return self.deliverable.status == "done"
 
+    @property
+    def items_done(self) -> int:
+        return sum(1 for item in self.items if item.done)
+
+    @property
+    def items_total(self) -> int:
+        return len(self.items)
+
+    @property
+    def live_count(self) -> int:
+        return len(self.live_evidence)
+
+
+@dataclass(frozen=True)
+class DeliverableTally:
+    """A deliverable as one line of `blockers` shows it: its row, section and owners, and counts of its items
+    and evidence instead of their rows (`read_tallies`). Read-only."""
+
+    deliverable: Deliverable
+    section: Section | None
+    owners: list[DeliverableOwner]
+    items_done: int
+    items_total: int
+    live_count: int
+
+    @property
+    def evidence_in(self) -> bool:
+        return self.deliverable.evidence_done or self.live_count > 0
+
 
 def load_views(
     *,
@@ -241,6 +270,49 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
             evidence=evidence[d.id],
         )
         for d in rows
+    ]
+
+
+_ITEMS_OF_ROW = (col(ChecklistItem.deliverable_id) == col(Deliverable.id), col(ChecklistItem.archived).is_(False))
+_PAGE_TALLIES = (
+    sa_select(
+        *_DRAWN_DELIVERABLE,
+        sa_select(func.count()).where(*_ITEMS_OF_ROW).scalar_subquery().label("items_total"),
+        sa_select(func.count())
+        .where(*_ITEMS_OF_ROW, col(ChecklistItem.done).is_(True))
+        .scalar_subquery()
+        .label("items_done"),
+        sa_select(func.count())
+        .where(col(Evidence.deliverable_id) == col(Deliverable.id), col(Evidence.withdrawn_at).is_(None))
+        .scalar_subquery()
+        .label("live_count"),
+    )
+    .where(
+        col(Deliverable.plan_id) == bindparam("plan_id"),
+        col(Deliverable.archived).is_(False),
+        col(Deliverable.id).in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(col(Deliverable.position), col(Deliverable.id))
+)
+
+
+def read_tallies(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) -> list[DeliverableTally]:
+    """Deliverables with counts of their items (done, all) and live evidence, in document order: one query,
+    no item or evidence rows. For lines that show counts only (`blockers`)."""
+    if not deliverable_ids:
+        return []
+    shape = plan_shape(session=session, plan=plan)
+    rows = session.connection().execute(_PAGE_TALLIES, {"plan_id": plan.id, "ids": list(deliverable_ids)})
+    return [
+        DeliverableTally(
+            deliverable=cast(Deliverable, row),
+            section=shape.sections.get(row.section_id),
+            owners=shape.owners.get(row.id, []),
+            items_done=row.items_done,
+            items_total=row.items_total,
+            live_count=row.live_count,
+        )
+        for row in rows
     ]
 
 

@@ -151,3 +151,51 @@ def test_status_counts_what_is_done_elsewhere_per_section_and_owner(
     with db.session_scope(engine) as session:
         view = checklists.home_view(session=session, settings=settings, team_id=TEAM, user_id="USRE", now=NOW)
     assert "(1/1)  BLOCKERS" in json.dumps(view, ensure_ascii=False)  # the Home tab's progress agrees
+
+
+def blocker_text(engine: Engine, settings: Settings) -> str:
+    with db.session_scope(engine) as session:
+        drawn = checklists.blockers(session=session, settings=settings, team_id=TEAM, now=NOW, user_id="USRE")
+    return json.dumps(drawn, ensure_ascii=False)
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_blockers_count_items_and_live_evidence_as_the_digest_does(
+    engine: Engine, other: Engine, settings: Settings
+) -> None:
+    """`blockers` reads counts (one query), the digest reads rows: a line reads the same either way."""
+    from bot import blocks, evidence
+    from bot.checklists import ctx_for, open_blockers, reader
+
+    assert "0/2 · :hourglass_flowing_sand:" in blocker_text(engine, settings)
+    with db.session_scope(other) as session:
+        item = session.exec(select(ChecklistItem).where(ChecklistItem.text == "Open the PR")).one()
+        apply_click(
+            session=session,
+            team_id=TEAM,
+            user_id="UADMIN",
+            action=TickAction(item_ids=(item.id or 0,), before=frozenset()),
+            selected=(item.id or 0,),
+            is_admin=True,
+            source="slack",
+        )
+        first = session.exec(select(Deliverable).where(Deliverable.title == "Final PR approved")).one()
+        for link in ("https://example.com/pr/1", "https://example.com/pr/2"):
+            handed = evidence.hand_in(
+                session=session, team_id=TEAM, deliverable_id=first.id or 0, user_id="UADMIN", is_admin=True, link=link
+            )
+    with db.session_scope(other) as session:
+        evidence.withdraw(
+            session=session, team_id=TEAM, evidence_id=handed.pieces[0].id or 0, user_id="UADMIN", is_admin=True
+        )
+
+    drawn = blocker_text(engine, settings)
+    assert "1/2 · :white_check_mark:" in drawn and "0/2 · :hourglass_flowing_sand:" in drawn  # the other blocker
+    with db.session_scope(engine) as session:
+        plan = repo.active_plan(session=session, team_id=TEAM)
+        assert plan is not None and plan.id is not None
+        who = reader(session=session, settings=settings, plan=plan, team_id=TEAM, user_id="USRE", now=NOW)
+        found, _ = open_blockers(session=session, plan_id=plan.id, today=who.today)
+        members = repo.members_by_role(session=session, team_id=TEAM)
+        lines = [blocks.blocker_line(view, members, ctx_for(who, plan)) for view in found]
+    assert len(lines) == 2 and all(json.dumps(line, ensure_ascii=False)[1:-1] in drawn for line in lines)
