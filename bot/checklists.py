@@ -87,25 +87,25 @@ def user_checklist(
     surface: str = "mine",
     max_blocks: int = blocks.MESSAGE_BLOCKS,
     extra_head: tuple[Block, ...] = (),
-    role_keys: list[str] | None = None,
+    head: repo.Head | None = None,
 ) -> Page | None:
     """A person's open deliverables and today's lists; for a reminder, None when nothing is open for them.
 
-    `role_keys`: the person's roles when the caller already read them.
+    `head`: the plan, the person's roles and the open deliverables, when the caller already read them.
     """
     reminder = surface == "reminder"
-    plan = repo.active_plan(session=session, team_id=team_id)
+    head = head or repo.head(session=session, team_id=team_id, user_id=user_id)
+    plan, keys = head.plan, head.role_keys
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
         return None if reminder else only_text(t("plan.none", who.lang))
-    keys = role_keys if role_keys is not None else repo.roles_of_user(session=session, team_id=team_id, user_id=user_id)
     if not keys:
         return (
             None
             if reminder
             else only_text(t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan)))
         )
-    outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=keys)
+    outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=keys, still_open=head.open_ids)
     todays = repo.read_today_items(session=session, plan_id=plan.id, role_keys=keys)
     if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]

@@ -67,22 +67,16 @@ def help_blocks(lang: str, unknown: str | None = None) -> list[Block]:
 
 def do_mine(call: Call) -> list[Block]:
     with session_scope(call.engine) as session:
-        keys = repo.roles_of_user(session=session, team_id=call.team_id, user_id=call.user_id)
+        head = repo.head(session=session, team_id=call.team_id, user_id=call.user_id)
         page = checklists.user_checklist(
-            session=session,
-            settings=call.settings,
-            team_id=call.team_id,
-            user_id=call.user_id,
-            now=call.now,
-            role_keys=keys,
+            session=session, settings=call.settings, team_id=call.team_id, user_id=call.user_id, now=call.now, head=head
         )
-        if page is not None and not keys:
-            # Nobody assigned this person by hand: their Slack user groups may name their roles.
-            plan = repo.active_plan(session=session, team_id=call.team_id)
-            if plan is not None and _sync_groups(call, session, plan):
-                page = checklists.user_checklist(
-                    session=session, settings=call.settings, team_id=call.team_id, user_id=call.user_id, now=call.now
-                )
+        # Nobody assigned this person by hand: their Slack user groups may name their roles.
+        unassigned = page is not None and head.plan is not None and not head.role_keys
+        if unassigned and _sync_groups(call, session, head.plan):
+            page = checklists.user_checklist(
+                session=session, settings=call.settings, team_id=call.team_id, user_id=call.user_id, now=call.now
+            )
     assert page is not None
     return page.blocks
 

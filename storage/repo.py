@@ -37,17 +37,73 @@ def role_key(role: str) -> str:
 # --- plans -----------------------------------------------------------------------------------------
 
 
-_ACTIVE_PLAN = (
-    select(Plan)
-    .where(col(Plan.team_id) == bindparam("team_id"), col(Plan.active).is_(True))
-    .order_by(col(Plan.id).desc())
-    .limit(1)
-)
+_ACTIVE = (col(Plan.team_id) == bindparam("team_id"), col(Plan.active).is_(True))
+_ACTIVE_PLAN = select(Plan).where(*_ACTIVE).order_by(col(Plan.id).desc()).limit(1)
 
 
 def active_plan(*, session: Session, team_id: str) -> Plan | None:
     """The team's current plan, if a document was imported."""
     return session.exec(_ACTIVE_PLAN, params={"team_id": team_id}).first()
+
+
+@dataclass(frozen=True)
+class Head:
+    """What drawing a person's checklist starts from: the team's active plan, the person's role keys and the
+    plan's open deliverables, read in one round trip (`head`)."""
+
+    plan: Plan | None
+    role_keys: list[str]
+    open_ids: set[int]
+
+
+_SEPARATOR = "\x1f"  # between role keys: a role's name may hold a comma, never a control character
+
+
+def _aggregate(dialect: str, column: Any, separator: str) -> Any:
+    """A comma- (or otherwise) separated string of a column's values: PostgreSQL's string_agg, SQLite's group_concat."""
+    if dialect == "postgresql":
+        return func.string_agg(sa_cast(column, String), separator)
+    return func.group_concat(column, separator)
+
+
+def _head(dialect: str) -> Any:
+    roles = (
+        sa_select(_aggregate(dialect, col(RoleMember.role_key), _SEPARATOR))
+        .where(col(RoleMember.team_id) == bindparam("team_id"), col(RoleMember.user_id) == bindparam("user_id"))
+        .scalar_subquery()
+    )
+    still_open = (
+        sa_select(_aggregate(dialect, col(Deliverable.id), ","))
+        .where(
+            col(Deliverable.plan_id) == col(Plan.id),
+            col(Deliverable.archived).is_(False),
+            col(Deliverable.status) == "open",
+        )
+        .scalar_subquery()
+    )
+    return (
+        sa_select(Plan, roles.label("role_keys"), still_open.label("open_ids"))
+        .where(*_ACTIVE)
+        .order_by(col(Plan.id).desc())
+        .limit(1)
+    )
+
+
+_HEADS = {dialect: _head(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+def head(*, session: Session, team_id: str, user_id: str) -> Head:
+    """`active_plan`, `roles_of_user` and `open_ids` in one statement (no plan: no roles are read)."""
+    dialect = session.get_bind().dialect.name
+    found = session.execute(_HEADS[dialect], {"team_id": team_id, "user_id": user_id}).first()
+    if found is None:
+        return Head(plan=None, role_keys=[], open_ids=set())
+    plan, keys, still_open = found
+    return Head(
+        plan=plan,
+        role_keys=keys.split(_SEPARATOR) if keys else [],
+        open_ids={int(did) for did in still_open.split(",")} if still_open else set(),
+    )
 
 
 def sections_of(*, session: Session, plan_id: int) -> list[Section]:
@@ -221,7 +277,13 @@ _DRAWN_EVIDENCE = [
         Evidence.withdrawn_at,
     )
 ]
-_PAGE_DELIVERABLES = sa_select(*_DRAWN_DELIVERABLE).where(
+_ANY_EVIDENCE = (  # most open deliverables have none yet: their page needs no evidence query
+    sa_select(col(Evidence.id))
+    .where(col(Evidence.deliverable_id) == col(Deliverable.id))
+    .exists()
+    .label("has_evidence")
+)
+_PAGE_DELIVERABLES = sa_select(*_DRAWN_DELIVERABLE, _ANY_EVIDENCE).where(
     col(Deliverable.plan_id) == bindparam("plan_id"),
     col(Deliverable.archived).is_(False),
     col(Deliverable.id).in_(bindparam("ids", expanding=True)),
@@ -245,7 +307,8 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
     """`load_views` of a few deliverables (a page) for drawing only: open or done, in document order.
 
     Sections and owners come from the plan's shape; deliverables, items and evidence are read now as plain
-    rows (three queries, no ORM objects): read-only views with the same attributes, never to be changed.
+    rows (two queries, three when any of them has evidence; no ORM objects): read-only views with the same
+    attributes, never to be changed.
     """
     if not deliverable_ids:
         return []
@@ -259,8 +322,10 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
     for item in connection.execute(_PAGE_ITEMS, {"ids": ids}):
         items[item.deliverable_id].append(item)
     evidence: dict[int, list[Any]] = defaultdict(list)
-    for piece in connection.execute(_PAGE_EVIDENCE, {"ids": ids}):
-        evidence[piece.deliverable_id].append(piece)
+    with_evidence = [d.id for d in rows if d.has_evidence]
+    if with_evidence:
+        for piece in connection.execute(_PAGE_EVIDENCE, {"ids": with_evidence}):
+            evidence[piece.deliverable_id].append(piece)
     return [
         DeliverableView(
             deliverable=cast(Deliverable, d),
@@ -316,18 +381,22 @@ def read_tallies(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]
     ]
 
 
-def outlines_for_roles(*, session: Session, plan: Plan, role_keys: Iterable[str]) -> list[Outline]:
+def outlines_for_roles(
+    *, session: Session, plan: Plan, role_keys: Iterable[str], still_open: set[int] | None = None
+) -> list[Outline]:
     """The open deliverables owned by any of these roles, as `load_views` would find them, in document order.
 
     Owners, priorities and item counts come from the plan's shape (cached per import); which deliverables
-    are still open is read now (one query: what people change is never cached).
+    are still open is read now (one query: what people change is never cached), or given, read with the plan
+    (`head`).
     """
     keys = set(role_keys)
     shape = plan_shape(session=session, plan=plan)
     owned: set[int] = set().union(*(shape.owned.get(key, frozenset()) for key in keys)) if keys else set()
     if not owned:
         return []
-    still_open = open_ids(session=session, plan_id=plan.id)
+    if still_open is None:
+        still_open = open_ids(session=session, plan_id=plan.id)
     # The shape keeps its outlines in document order: filtering keeps it.
     return [outline for did, outline in shape.outlines.items() if did in owned and did in still_open]
 
@@ -342,10 +411,7 @@ _OPEN = (
     col(Deliverable.archived).is_(False),
     col(Deliverable.status) == "open",
 )
-_OPEN_IDS = {  # by dialect: PostgreSQL's string_agg, SQLite's group_concat
-    "postgresql": sa_select(func.string_agg(sa_cast(Deliverable.id, String), ",")).where(*_OPEN),
-    "sqlite": sa_select(func.group_concat(Deliverable.id, ",")).where(*_OPEN),
-}
+_OPEN_IDS = {dialect: sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_OPEN) for dialect in _HEADS}
 
 
 def open_ids(*, session: Session, plan_id: int | None) -> set[int]:

@@ -199,3 +199,26 @@ def test_blockers_count_items_and_live_evidence_as_the_digest_does(
         members = repo.members_by_role(session=session, team_id=TEAM)
         lines = [blocks.blocker_line(view, members, ctx_for(who, plan)) for view in found]
     assert len(lines) == 2 and all(json.dumps(line, ensure_ascii=False)[1:-1] in drawn for line in lines)
+
+
+def test_head_reads_the_plan_a_persons_roles_and_the_open_deliverables_at_once(engine: Engine) -> None:
+    with db.session_scope(engine) as session:
+        nothing = repo.head(session=session, team_id=TEAM, user_id="USRE")
+    assert nothing.plan is None and nothing.role_keys == [] and nothing.open_ids == set()
+
+    with Session(engine, expire_on_commit=False) as session:
+        load(session, sample_plan())
+        for role in ("SRE", "Release, QA"):  # a role's name may hold a comma
+            repo.assign_role(session=session, team_id=TEAM, role=role, user_ids=["USRE"], actor="cli")
+        session.commit()
+    tick_all(engine, "Playbooks", done=True)
+    with db.session_scope(engine) as session:
+        found = repo.head(session=session, team_id=TEAM, user_id="USRE")
+        stranger = repo.head(session=session, team_id=TEAM, user_id="USTRANGER")
+        plan = repo.active_plan(session=session, team_id=TEAM)
+        assert plan is not None
+        titles = {d.id: d.title for d in session.exec(select(Deliverable))}
+    assert found.plan is not None and found.plan.id == plan.id
+    assert sorted(found.role_keys) == ["release, qa", "sre"]
+    assert sorted(titles[did] for did in found.open_ids) == ["Final PR approved", "Secrets in the secret manager"]
+    assert stranger.role_keys == [] and stranger.open_ids == found.open_ids
