@@ -208,11 +208,12 @@ def status(
     *, session: Session, settings: Settings, team_id: str, now: datetime, user_id: str | None = None
 ) -> list[Block]:
     """Progress per section and per owner."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    head = repo.head(session=session, team_id=team_id, user_id=user_id or "")
+    plan = head.plan
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
         return [blocks.section(t("plan.none", who.lang))]
-    progress = repo.progress(session=session, plan=plan)
+    progress = repo.progress(session=session, plan=plan, still_open=head.open_ids)
     sections = [(s.title, done, total) for s, done, total in progress.sections]
     return blocks.status_blocks(sections, progress.owners, ctx_for(who, plan), plan.title)
 
@@ -233,11 +234,13 @@ def blockers(
     *, session: Session, settings: Settings, team_id: str, now: datetime, user_id: str | None = None
 ) -> list[Block]:
     """Open blockers with owners and how overdue they are."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    head = repo.head(session=session, team_id=team_id, user_id=user_id or "")
+    plan = head.plan
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
         return [blocks.section(t("plan.none", who.lang))]
-    found = repo.open_deliverable_ids(session=session, plan_id=plan.id, priority="blocker")
+    outlines = plan_shape(session=session, plan=plan).outlines.values()  # in document order
+    found = [o.id for o in outlines if o.priority == "blocker" and o.id in head.open_ids]
     ctx = ctx_for(who, plan)
     if not found:
         return [blocks.section(t("blockers.none", who.lang))]

@@ -425,17 +425,6 @@ def open_ids(*, session: Session, plan_id: int | None) -> set[int]:
     return {int(did) for did in found.split(",")} if found else set()
 
 
-def open_deliverable_ids(*, session: Session, plan_id: int, priority: str | None = None) -> list[int]:
-    """Ids of the plan's open deliverables (of one priority), in document order."""
-    query = select(Deliverable.id).where(
-        Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False), Deliverable.status == "open"
-    )
-    if priority is not None:
-        query = query.where(Deliverable.priority == priority)
-    ordered = query.order_by(col(Deliverable.position), col(Deliverable.id))
-    return [did for (did,) in session.connection().execute(ordered)]
-
-
 def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | None = None) -> list[ChecklistItem]:
     """The per-role lists for today, optionally only these roles'."""
     query = select(ChecklistItem).where(
@@ -630,14 +619,15 @@ class Progress:
     owners: list[tuple[str, int, int]]  # role as first written
 
 
-def progress(*, session: Session, plan: Plan) -> Progress:
+def progress(*, session: Session, plan: Plan, still_open: set[int] | None = None) -> Progress:
     """Done and all deliverables per section (those that list deliverables) and per owner role.
 
     Which deliverable belongs where comes from the plan's shape (cached per import); which are done is read
-    now: one query for the open ids, not a row per deliverable and owner.
+    now (one query for the open ids, not a row per deliverable and owner) unless given (`head`).
     """
     shape = plan_shape(session=session, plan=plan)
-    still_open = open_ids(session=session, plan_id=plan.id)
+    if still_open is None:
+        still_open = open_ids(session=session, plan_id=plan.id)
 
     def counted(ids: frozenset[int]) -> tuple[int, int]:
         return len(ids) - len(ids & still_open), len(ids)

@@ -167,7 +167,9 @@ def test_blockers_count_items_and_live_evidence_as_the_digest_does(
     from bot import blocks, evidence
     from bot.checklists import ctx_for, open_blockers, reader
 
-    assert "0/2 · :hourglass_flowing_sand:" in blocker_text(engine, settings)
+    first_drawn = blocker_text(engine, settings)
+    assert "0/2 · :hourglass_flowing_sand:" in first_drawn and "(2)" in first_drawn  # the count of open blockers
+    assert first_drawn.index("Final PR approved") < first_drawn.index("Secrets in the secret manager")  # document order
     with db.session_scope(other) as session:
         item = session.exec(select(ChecklistItem).where(ChecklistItem.text == "Open the PR")).one()
         apply_click(
