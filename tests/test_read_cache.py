@@ -60,6 +60,20 @@ def tick_all(engine: Engine, title: str, done: bool) -> None:
         )
 
 
+def tick_one(session: Session, text: str, *, user_id: str) -> None:
+    """Tick one item as `user_id` would in Slack (UADMIN is an admin)."""
+    item = session.exec(select(ChecklistItem).where(ChecklistItem.text == text)).one()
+    apply_click(
+        session=session,
+        team_id=TEAM,
+        user_id=user_id,
+        action=TickAction(item_ids=(item.id or 0,), before=frozenset()),
+        selected=(item.id or 0,),
+        is_admin=user_id == "UADMIN",
+        source="slack",
+    )
+
+
 @pytest.fixture
 def plan_for_sre(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
@@ -105,16 +119,7 @@ def test_a_tick_elsewhere_shows_on_the_next_drawing(engine: Engine, other: Engin
     """Ticks are never cached: only what imports fix is."""
     assert '"initial_options"' not in mine(engine, settings)
     with db.session_scope(other) as session:
-        item = session.exec(select(ChecklistItem).where(ChecklistItem.text == "Provision LOG_TOKEN")).one()
-        apply_click(
-            session=session,
-            team_id=TEAM,
-            user_id="USRE",
-            action=TickAction(item_ids=(item.id or 0,), before=frozenset()),
-            selected=(item.id or 0,),
-            is_admin=False,
-            source="slack",
-        )
+        tick_one(session, "Provision LOG_TOKEN", user_id="USRE")
     assert '"initial_options"' in mine(engine, settings)
 
 
@@ -171,16 +176,7 @@ def test_blockers_count_items_and_live_evidence_as_the_digest_does(
     assert "0/2 · :hourglass_flowing_sand:" in first_drawn and "(2)" in first_drawn  # the count of open blockers
     assert first_drawn.index("Final PR approved") < first_drawn.index("Secrets in the secret manager")  # document order
     with db.session_scope(other) as session:
-        item = session.exec(select(ChecklistItem).where(ChecklistItem.text == "Open the PR")).one()
-        apply_click(
-            session=session,
-            team_id=TEAM,
-            user_id="UADMIN",
-            action=TickAction(item_ids=(item.id or 0,), before=frozenset()),
-            selected=(item.id or 0,),
-            is_admin=True,
-            source="slack",
-        )
+        tick_one(session, "Open the PR", user_id="UADMIN")
         first = session.exec(select(Deliverable).where(Deliverable.title == "Final PR approved")).one()
         for link in ("https://example.com/pr/1", "https://example.com/pr/2"):
             handed = evidence.hand_in(
