@@ -66,21 +66,27 @@ def _aggregate(dialect: str, column: Any, separator: str) -> Any:
     return func.group_concat(column, separator)
 
 
+def _open(plan_id: Any) -> tuple[Any, ...]:
+    """Where a plan's deliverable is open (the (plan, archived, status) index)."""
+    return (
+        col(Deliverable.plan_id) == plan_id,
+        col(Deliverable.archived).is_(False),
+        col(Deliverable.status) == "open",
+    )
+
+
+def _id_set(found: str | None) -> set[int]:
+    """Ids aggregated by `_aggregate` with commas, as integers."""
+    return {int(did) for did in found.split(",")} if found else set()
+
+
 def _head(dialect: str) -> Any:
     roles = (
         sa_select(_aggregate(dialect, col(RoleMember.role_key), _SEPARATOR))
         .where(col(RoleMember.team_id) == bindparam("team_id"), col(RoleMember.user_id) == bindparam("user_id"))
         .scalar_subquery()
     )
-    still_open = (
-        sa_select(_aggregate(dialect, col(Deliverable.id), ","))
-        .where(
-            col(Deliverable.plan_id) == col(Plan.id),
-            col(Deliverable.archived).is_(False),
-            col(Deliverable.status) == "open",
-        )
-        .scalar_subquery()
-    )
+    still_open = sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_open(col(Plan.id))).scalar_subquery()
     return (
         sa_select(Plan, roles.label("role_keys"), still_open.label("open_ids"))
         .where(*_ACTIVE)
@@ -102,7 +108,7 @@ def head(*, session: Session, team_id: str, user_id: str) -> Head:
     return Head(
         plan=plan,
         role_keys=keys.split(_SEPARATOR) if keys else [],
-        open_ids={int(did) for did in still_open.split(",")} if still_open else set(),
+        open_ids=_id_set(still_open),
     )
 
 
@@ -407,12 +413,10 @@ def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield values[start : start + size]
 
 
-_OPEN = (
-    col(Deliverable.plan_id) == bindparam("plan_id"),
-    col(Deliverable.archived).is_(False),
-    col(Deliverable.status) == "open",
-)
-_OPEN_IDS = {dialect: sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_OPEN) for dialect in _HEADS}
+_OPEN_IDS = {
+    dialect: sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_open(bindparam("plan_id")))
+    for dialect in _HEADS
+}
 
 
 def open_ids(*, session: Session, plan_id: int | None) -> set[int]:
@@ -423,7 +427,7 @@ def open_ids(*, session: Session, plan_id: int | None) -> set[int]:
     """
     connection = session.connection()
     found = connection.execute(_OPEN_IDS[connection.dialect.name], {"plan_id": plan_id}).scalar()
-    return {int(did) for did in found.split(",")} if found else set()
+    return _id_set(found)
 
 
 def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | None = None) -> list[ChecklistItem]:
