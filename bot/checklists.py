@@ -260,13 +260,14 @@ def home_view(
     *, session: Session, settings: Settings, team_id: str, user_id: str, now: datetime, page: int = 1
 ) -> dict[str, object]:
     """The Home tab: the person's checklist (as in `mine`) and the team's progress per section."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    head = repo.head(session=session, team_id=team_id, user_id=user_id)  # read once for both parts
+    plan = head.plan
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     progress: list[Block] = []
     if plan is not None and plan.id is not None:
         rows = [
             f"{blocks.progress_bar(done, total)}  {blocks.escape(s.title)}"
-            for s, done, total in repo.progress(session=session, plan=plan).sections
+            for s, done, total in repo.progress(session=session, plan=plan, still_open=head.open_ids).sections
         ]
         progress = [
             blocks.divider(),
@@ -281,6 +282,7 @@ def home_view(
         page=page,
         surface="home",
         max_blocks=blocks.VIEW_BLOCKS - len(progress),
+        head=head,
     )
     assert mine is not None  # only reminders come back empty
     return {"type": "home", "blocks": [*mine.blocks, *progress][: blocks.VIEW_BLOCKS]}

@@ -131,7 +131,9 @@ def build_digest(
     change_lines = changes_lines(previous, snapshot, lang)
     progress = [
         f"{blocks.progress_bar(d, n)}  {blocks.escape(s.title)}"
-        for s, d, n in repo.progress(session=session, plan=plan).sections
+        for s, d, n in repo.progress(
+            session=session, plan=plan, still_open={v.id for v in all_views if v.deliverable.status == "open"}
+        ).sections
     ]
 
     summary: list[Block] = [
