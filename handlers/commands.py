@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.i18n import t
 from handlers.common import reader_language
 from storage import repo
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 ALIASES = {
@@ -66,17 +66,18 @@ def help_blocks(lang: str, unknown: str | None = None) -> list[Block]:
 
 
 def do_mine(call: Call) -> list[Block]:
-    with session_scope(call.engine) as session:
+    with read_scope(call.engine) as session:
         head = repo.head(session=session, team_id=call.team_id, user_id=call.user_id)
         page = checklists.user_checklist(
             session=session, settings=call.settings, team_id=call.team_id, user_id=call.user_id, now=call.now, head=head
         )
-        # Nobody assigned this person by hand: their Slack user groups may name their roles.
-        unassigned = page is not None and head.plan is not None and not head.role_keys
-        if unassigned and _sync_groups(call, session, head.plan):
-            page = checklists.user_checklist(
-                session=session, settings=call.settings, team_id=call.team_id, user_id=call.user_id, now=call.now
-            )
+    # Nobody assigned this person by hand: their Slack user groups may name their roles.
+    if page is not None and head.plan is not None and not head.role_keys:
+        with session_scope(call.engine) as session:
+            if _sync_groups(call, session, head.plan):
+                page = checklists.user_checklist(
+                    session=session, settings=call.settings, team_id=call.team_id, user_id=call.user_id, now=call.now
+                )
     assert page is not None
     return page.blocks
 
@@ -89,14 +90,14 @@ def _sync_groups(call: Call, session: Any, plan: Any) -> bool:
 
 
 def do_status(call: Call) -> list[Block]:
-    with session_scope(call.engine) as session:
+    with read_scope(call.engine) as session:
         return checklists.status(
             session=session, settings=call.settings, team_id=call.team_id, now=call.now, user_id=call.user_id
         )
 
 
 def do_blockers(call: Call) -> list[Block]:
-    with session_scope(call.engine) as session:
+    with read_scope(call.engine) as session:
         return checklists.blockers(
             session=session, settings=call.settings, team_id=call.team_id, now=call.now, user_id=call.user_id
         )
@@ -106,7 +107,7 @@ def do_role(call: Call) -> list[Block]:
     role = " ".join(call.args)
     if not role:
         return help_blocks(call.lang)
-    with session_scope(call.engine) as session:
+    with read_scope(call.engine) as session:
         return checklists.role_checklist(
             session=session, settings=call.settings, team_id=call.team_id, role=role, now=call.now, user_id=call.user_id
         ).blocks

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from bot import checklists
 from bot.config import Settings
 from bot.people import remember_person
-from storage.db import session_scope
+from storage.db import read_scope
 
 log = logging.getLogger("deliverables.handlers")
 
@@ -24,7 +24,7 @@ def reader_language(
 ) -> str:
     """The language this person reads, asking Slack about them if we never did."""
     remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         return checklists.language(session=session, settings=settings, team_id=team_id, user_id=user_id, now=now)
 
 
@@ -42,7 +42,7 @@ def publish_home(
 ) -> None:
     """Draw the Home tab again: views.update on the open view when we know it, views.publish otherwise."""
     remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         view = checklists.home_view(
             session=session, settings=settings, team_id=team_id, user_id=user_id, now=now, page=page
         )
@@ -69,13 +69,13 @@ def redraw_message(
     page: int,
 ) -> None:
     """Draw a message surface again in place: chat.update for a DM, the response_url for an ephemeral reply."""
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         drawn = checklists.draw(
             surface, session=session, settings=settings, team_id=team_id, user_id=user_id, now=now, page=page
         )
     container = body.get("container", {})
     if drawn is None:  # a reminder whose last item was just ticked: nothing left to show
-        with session_scope(engine) as session:
+        with read_scope(engine) as session:
             drawn = checklists.draw(
                 "mine", session=session, settings=settings, team_id=team_id, user_id=user_id, now=now
             )
@@ -119,7 +119,7 @@ def redraw_origin(
         return
     if surface not in ("mine", "reminder") and not surface.startswith("role:"):
         return  # opened from a slash command: there is nothing on screen to redraw
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:
         drawn = checklists.draw(
             surface, session=session, settings=settings, team_id=team_id, user_id=user_id, now=now, page=page
         )
