@@ -426,16 +426,39 @@ def scenario_a(work: Workload, rate: float, duration: float, rng: random.Random)
     return schedule
 
 
+def open_payload(user: str, deliverable_id: int, trigger_id: str) -> dict[str, Any]:
+    """A click on a deliverable's "Add evidence" button, on an ephemeral `mine` message."""
+    from tests.slack_signing import block_actions_payload, button_action, message_container
+
+    return block_actions_payload(
+        user,
+        [button_action(f"evidence:open:{deliverable_id}", f"mine|1|a:{deliverable_id}:0", str(deliverable_id))],
+        message_container(CHANNEL, "1733650000.000001", is_ephemeral=True),
+        trigger_id=trigger_id,
+        team_id=TEAM,
+    )
+
+
+def submit_payload(user: str, deliverable_id: int, n: int, opened: dict[str, Any] | None) -> dict[str, Any]:
+    """The evidence form submitted with a link, a text and a file: the view the app opened, or (for the bare app,
+    which opens none) a view with the deliverable in its metadata."""
+    from tests.slack_signing import view_submission_payload
+
+    values = {
+        "evidence_link": {"value": {"type": "url_text_input", "value": f"https://ci.example.com/b/{n}"}},
+        "evidence_text": {"value": {"type": "plain_text_input", "value": f"Run {n} OK, logs attached"}},
+        "evidence_files": {"value": {"type": "file_input", "files": [{"id": f"F0BENCH{n % 20:02d}", "name": "e.pdf"}]}},
+    }
+    meta = opened["private_metadata"] if opened else json.dumps({"deliverable": deliverable_id, "channel": CHANNEL})
+    payload = view_submission_payload(user, "evidence", meta, values, team_id=TEAM)
+    if opened:
+        payload["view"] = {**opened, "callback_id": "evidence", "private_metadata": meta, "state": {"values": values}}
+    return payload
+
+
 def scenario_b(
     work: Workload, users: int, per_minute: float, duration: float, rng: random.Random, bare: bool
 ) -> list[tuple[float, str, Job]]:
-    from tests.slack_signing import (
-        block_actions_payload,
-        button_action,
-        message_container,
-        view_submission_payload,
-    )
-
     people = [user for user in work.people if work.evidence[user]][:users]
     period = 60.0 / per_minute
     think = min(5.0, period / 2)  # seconds between the modal opening and its submission
@@ -451,33 +474,13 @@ def scenario_b(
 
             def open_modal(side: Side, u: str = user, d: int = did, t: dict[str, str] = triggers) -> Any:
                 t["id"] = side.fake.trigger_id()
-                payload = block_actions_payload(
-                    u,
-                    [button_action(f"evidence:open:{d}", f"mine|1|a:{d}:0", str(d))],
-                    message_container(CHANNEL, "1733650000.000001", is_ephemeral=True),
-                    trigger_id=t["id"],
-                    team_id=TEAM,
-                )
-                return side.action(payload)
+                return side.action(open_payload(u, d, t["id"]))
 
             def submit(side: Side, u: str = user, d: int = did, t: dict[str, str] = triggers) -> Any:
-                n = next(counter)
-                values = {
-                    "evidence_link": {"value": {"type": "url_text_input", "value": f"https://ci.example.com/b/{n}"}},
-                    "evidence_text": {"value": {"type": "plain_text_input", "value": f"Run {n} OK, logs attached"}},
-                    "evidence_files": {
-                        "value": {"type": "file_input", "files": [{"id": f"F0BENCH{n % 20:02d}", "name": "e.pdf"}]}
-                    },
-                }
                 opened = side.fake.opened_view(t.get("id", "")) if not bare else None
                 if opened is None and not bare:
                     return 0, 0.0, b"the modal was never opened"
-                meta = opened["private_metadata"] if opened else json.dumps({"deliverable": d, "channel": CHANNEL})
-                payload = view_submission_payload(u, "evidence", meta, values, team_id=TEAM)
-                if opened:
-                    payload["view"] = {**opened, "callback_id": "evidence", "private_metadata": meta,
-                                       "state": {"values": values}}  # fmt: skip
-                return side.action(payload)
+                return side.action(submit_payload(u, d, next(counter), opened))
 
             schedule.append((at, "open", open_modal))
             schedule.append((at + think, "submit", submit))

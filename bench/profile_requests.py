@@ -32,8 +32,10 @@ from bench.load import (
     TOKEN,
     Fake,
     database,
+    open_payload,
     percentile,
     prepare_database,
+    submit_payload,
     tick_payload,
 )
 
@@ -72,11 +74,17 @@ def tick(user: str, group: tuple[int, list[int], list[bool]], response_url: str)
     return signed(urlencode({"payload": json.dumps(payload)}))
 
 
+def action(payload: dict[str, Any], response_url: str) -> Any:
+    payload.setdefault("response_url", response_url)
+    return signed(urlencode({"payload": json.dumps(payload)}))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--requests", type=int, default=300, help="of each kind (300)")
-    parser.add_argument("--profile", choices=["help", "mine", "tick", "status", "blockers"], help="cProfile one kind")
+    kinds_shown = ["help", "mine", "tick", "status", "blockers", "open", "submit"]
+    parser.add_argument("--profile", choices=kinds_shown, help="cProfile one kind")
     parser.add_argument("--default-gc", action="store_true", help="without the server's garbage collector settings")
     parser.add_argument("--deliverables", type=int, default=2000)
     parser.add_argument("--people", type=int, default=500)
@@ -113,14 +121,29 @@ def main(argv: list[str] | None = None) -> int:
                 settle_heap()
             rng = random.Random(7)
             tickers = [u for u in work.people if work.ticks[u]]
+            handers = [u for u in work.people if work.evidence[u]]
+            submitted = iter(range(10**9))
+
+            def evidence_pick() -> tuple[str, int]:
+                user = rng.choice(handers)
+                return user, rng.choice(work.evidence[user])
+
+            def opened_then_submit() -> Any:
+                """The form's submission; the modal is opened first (not timed), as a person would."""
+                user, did = evidence_pick()
+                trigger = fake.trigger_id()
+                app.dispatch(action(open_payload(user, did, trigger), fake.response_url()))
+                opened = fake.opened_view(trigger)
+                return action(submit_payload(user, did, next(submitted), opened), fake.response_url())
+
             kinds: dict[str, Callable[[], Any]] = {
                 "help": lambda: command("help", rng.choice(work.people), fake.response_url()),
                 "mine": lambda: command("mine", rng.choice(work.people), fake.response_url()),
-                "tick": lambda: tick(
-                    (u := rng.choice(tickers)), rng.choice(work.ticks[u]), fake.response_url()
-                ),
+                "tick": lambda: tick((u := rng.choice(tickers)), rng.choice(work.ticks[u]), fake.response_url()),
                 "status": lambda: command("status", rng.choice(work.people), fake.response_url()),
                 "blockers": lambda: command("blockers", rng.choice(work.people), fake.response_url()),
+                "open": lambda: action(open_payload(*evidence_pick(), fake.trigger_id()), fake.response_url()),
+                "submit": lambda: opened_then_submit(),
             }
             started = time.perf_counter()
             for user in work.people:  # everyone known: users.info is not what is measured
