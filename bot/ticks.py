@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from bot.blocks import TickAction
 from storage import repo
-from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Evidence, utcnow
+from storage.models import ChecklistItem, Deliverable, DeliverableOwner, utcnow
 
 
 @dataclass
@@ -37,10 +37,7 @@ def owners_of(session: Session, deliverable_id: int) -> list[DeliverableOwner]:
 
 def may_act_on(session: Session, *, team_id: str, user_id: str, deliverable_id: int, is_admin: bool) -> bool:
     """Owners (people of any of the deliverable's roles) and admins may tick and hand in evidence."""
-    if is_admin:
-        return True
-    mine = set(repo.roles_of_user(session=session, team_id=team_id, user_id=user_id))
-    return any(owner.role_key in mine for owner in owners_of(session, deliverable_id))
+    return is_admin or repo.owns(session=session, team_id=team_id, user_id=user_id, deliverable_id=deliverable_id)
 
 
 def apply_click(
@@ -132,22 +129,10 @@ def refresh_status(
     deliverable = session.get(Deliverable, deliverable_id)
     if deliverable is None:
         return "open"
-    items = list(
-        session.exec(
-            select(ChecklistItem).where(
-                ChecklistItem.deliverable_id == deliverable_id, col(ChecklistItem.archived).is_(False)
-            )
-        )
-    )
-    has_evidence = (
-        deliverable.evidence_done
-        or session.exec(
-            select(Evidence.id).where(Evidence.deliverable_id == deliverable_id, col(Evidence.withdrawn_at).is_(None))
-        ).first()
-        is not None
-    )
+    items, still_open, evidence = repo.completion(session=session, deliverable_id=deliverable_id)
+    has_evidence = deliverable.evidence_done or evidence
     evidence_ok = deliverable.evidence_requirement is None or has_evidence
-    complete = all(item.done for item in items) and evidence_ok and (bool(items) or has_evidence)
+    complete = still_open == 0 and evidence_ok and (items > 0 or has_evidence)
     if complete and deliverable.status != "done":
         deliverable.status, deliverable.completed_at, deliverable.completed_by = "done", utcnow(), actor
         repo.audit(

@@ -490,6 +490,42 @@ _ROLES_OF_USER = sa_select(col(RoleMember.role_key)).where(
 )
 
 
+_OWNS = (
+    sa_select(col(DeliverableOwner.role_key))
+    .where(
+        col(DeliverableOwner.deliverable_id) == bindparam("deliverable_id"),
+        col(DeliverableOwner.role_key).in_(_ROLES_OF_USER),
+    )
+    .limit(1)
+)
+
+
+def owns(*, session: Session, team_id: str, user_id: str, deliverable_id: int) -> bool:
+    """Whether this person plays one of the deliverable's roles (one query)."""
+    found = session.connection().execute(
+        _OWNS, {"team_id": team_id, "user_id": user_id, "deliverable_id": deliverable_id}
+    )
+    return found.first() is not None
+
+
+_LIVE_ITEMS = (col(ChecklistItem.deliverable_id) == bindparam("deliverable_id"), col(ChecklistItem.archived).is_(False))
+_COMPLETION = sa_select(
+    sa_select(func.count()).where(*_LIVE_ITEMS).scalar_subquery().label("items"),
+    sa_select(func.count()).where(*_LIVE_ITEMS, col(ChecklistItem.done).is_(False)).scalar_subquery().label("open"),
+    sa_select(col(Evidence.id))
+    .where(col(Evidence.deliverable_id) == bindparam("deliverable_id"), col(Evidence.withdrawn_at).is_(None))
+    .exists()
+    .label("evidence"),
+)
+
+
+def completion(*, session: Session, deliverable_id: int) -> tuple[int, int, bool]:
+    """A deliverable's items (all, still open) and whether any evidence is in, in one query, after the session's
+    pending changes are flushed (a tick or a hand-in of the same transaction counts)."""
+    items, still_open, evidence = session.execute(_COMPLETION, {"deliverable_id": deliverable_id}).one()
+    return items, still_open, bool(evidence)
+
+
 def roles_of_user(*, session: Session, team_id: str, user_id: str) -> list[str]:
     """Role keys this person plays."""
     rows = session.connection().execute(_ROLES_OF_USER, {"team_id": team_id, "user_id": user_id})
