@@ -20,7 +20,7 @@ from typing import Any
 from bot.i18n import due_text, t
 from bot.plan import PRIORITY_ORDER
 from storage.models import ChecklistItem
-from storage.repo import DeliverableTally, DeliverableView, Outline
+from storage.repo import EVIDENCE_SHOWN, DeliverableTally, DeliverableView, Outline
 
 Block = dict[str, Any]
 
@@ -168,13 +168,12 @@ def evidence_lines(view: DeliverableView, ctx: Ctx) -> str:
     """The evidence requirement, its state, and what was handed in."""
     d = view.deliverable
     label = ctx.evidence_label or t("evidence.label", ctx.lang)
-    pieces = view.live_evidence
-    state = t("evidence.in", ctx.lang, count=len(pieces)) if view.evidence_in else t("evidence.pending", ctx.lang)
+    state = t("evidence.in", ctx.lang, count=view.live_count) if view.evidence_in else t("evidence.pending", ctx.lang)
     mark = ":white_check_mark:" if view.evidence_in else ":hourglass_flowing_sand:"
     lines = []
     if d.evidence_requirement:
         lines.append(f":paperclip: *{label}:* {md(escape(d.evidence_requirement))} — {mark} {state}")
-    for piece in pieces[-5:]:
+    for piece in view.live_evidence[-EVIDENCE_SHOWN:]:
         lines.append("    • " + evidence_summary(piece))
     return "\n".join(lines)
 

@@ -128,6 +128,8 @@ class DeliverableView:
     owners: list[DeliverableOwner] = field(default_factory=list)
     items: list[ChecklistItem] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    # Read for drawing (`read_views`): `evidence` holds only the latest live pieces, and this is how many are live.
+    live_total: int | None = None
 
     @property
     def id(self) -> int:
@@ -160,7 +162,7 @@ class DeliverableView:
 
     @property
     def live_count(self) -> int:
-        return len(self.live_evidence)
+        return self.live_total if self.live_total is not None else len(self.live_evidence)
 
 
 @dataclass(frozen=True)
@@ -302,10 +304,20 @@ _PAGE_ITEMS = (
     )
     .order_by(col(ChecklistItem.position))
 )
+EVIDENCE_SHOWN = 5  # pieces of evidence drawn under a deliverable: the latest live ones
+_LIVE_EVIDENCE = (
+    sa_select(
+        *_DRAWN_EVIDENCE,
+        func.row_number()
+        .over(partition_by=col(Evidence.deliverable_id), order_by=col(Evidence.id).desc())
+        .label("from_latest"),
+        func.count().over(partition_by=col(Evidence.deliverable_id)).label("live"),
+    )
+    .where(col(Evidence.deliverable_id).in_(bindparam("ids", expanding=True)), col(Evidence.withdrawn_at).is_(None))
+    .subquery()
+)
 _PAGE_EVIDENCE = (
-    sa_select(*_DRAWN_EVIDENCE)
-    .where(col(Evidence.deliverable_id).in_(bindparam("ids", expanding=True)))
-    .order_by(col(Evidence.id))
+    sa_select(_LIVE_EVIDENCE).where(_LIVE_EVIDENCE.c.from_latest <= EVIDENCE_SHOWN).order_by(_LIVE_EVIDENCE.c.id)
 )
 
 
@@ -314,7 +326,8 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
 
     Sections and owners come from the plan's shape; deliverables, items and evidence are read now as plain
     rows (two queries, three when any of them has evidence; no ORM objects): read-only views with the same
-    attributes, never to be changed.
+    attributes, never to be changed. Of the evidence, only what is drawn: the latest `EVIDENCE_SHOWN` live
+    pieces of each deliverable and how many are live (a deliverable may gather hundreds over a launch).
     """
     if not deliverable_ids:
         return []
@@ -328,11 +341,13 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
     for item in connection.execute(_PAGE_ITEMS, {"ids": ids}):
         items[item.deliverable_id].append(item)
     evidence: dict[int, list[Any]] = defaultdict(list)
+    live: dict[int, int] = {}
     # Asked for the whole page's ids, like its items: one statement text per page size. A text per subset
     # of ids with evidence grew each connection's cache of prepared statements (memory, in scenario B).
     if any(d.has_evidence for d in rows):
         for piece in connection.execute(_PAGE_EVIDENCE, {"ids": ids}):
             evidence[piece.deliverable_id].append(piece)
+            live[piece.deliverable_id] = piece.live
     return [
         DeliverableView(
             deliverable=cast(Deliverable, d),
@@ -340,6 +355,7 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
             owners=shape.owners.get(d.id, []),
             items=items[d.id],
             evidence=evidence[d.id],
+            live_total=live.get(d.id, 0),
         )
         for d in rows
     ]

@@ -220,3 +220,43 @@ def test_head_reads_the_plan_a_persons_roles_and_the_open_deliverables_at_once(e
     assert sorted(found.role_keys) == ["release, qa", "sre"]
     assert sorted(titles[did] for did in found.open_ids) == ["Final PR approved", "Secrets in the secret manager"]
     assert stranger.role_keys == [] and stranger.open_ids == found.open_ids
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_a_page_shows_how_many_pieces_are_live_and_the_latest_five(engine: Engine, settings: Settings) -> None:
+    """A page reads only the evidence it draws (the latest live pieces and a count): it reads as a drawing of
+    every row would, however many pieces a deliverable gathered."""
+    from bot import blocks, evidence
+    from bot.checklists import ctx_for, reader
+    from bot.i18n import t
+
+    with db.session_scope(engine) as session:
+        repo.assign_role(session=session, team_id=TEAM, role="Dev Lead", user_ids=["UDEV"], actor="cli")
+        pr = session.exec(select(Deliverable).where(Deliverable.title == "Final PR approved")).one()
+        runs = [
+            evidence.hand_in(
+                session=session,
+                team_id=TEAM,
+                deliverable_id=pr.id or 0,
+                user_id="UADMIN",
+                is_admin=True,
+                link=f"https://example.com/run/{n}",
+            )
+            for n in range(8)
+        ]
+    with db.session_scope(engine) as session:  # one of the latest is withdrawn
+        evidence.withdraw(
+            session=session, team_id=TEAM, evidence_id=runs[6].pieces[0].id or 0, user_id="UADMIN", is_admin=True
+        )
+
+    drawn = mine(engine, settings, user="UDEV")
+    assert t("evidence.in", "en", count=7) in drawn
+    assert [n for n in range(8) if f"example.com/run/{n}|" in drawn] == [2, 3, 4, 5, 7]
+    with db.session_scope(engine) as session:  # the same lines as from all of its rows
+        plan = repo.active_plan(session=session, team_id=TEAM)
+        assert plan is not None and plan.id is not None
+        (full,) = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=[pr.id or 0])
+        assert len(full.evidence) == 8
+        who = reader(session=session, settings=settings, plan=plan, team_id=TEAM, user_id="UDEV", now=NOW)
+        lines = blocks.evidence_lines(full, ctx_for(who, plan))
+    assert json.dumps(lines, ensure_ascii=False)[1:-1] in drawn
