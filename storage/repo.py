@@ -361,19 +361,25 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
     ]
 
 
-_ITEMS_OF_ROW = (col(ChecklistItem.deliverable_id) == col(Deliverable.id), col(ChecklistItem.archived).is_(False))
+def _items_of(deliverable: Any) -> tuple[Any, ...]:
+    """Where an item counts for a deliverable (a row's id, or a bound id): not archived."""
+    return (col(ChecklistItem.deliverable_id) == deliverable, col(ChecklistItem.archived).is_(False))
+
+
+def _live_evidence_of(deliverable: Any) -> tuple[Any, ...]:
+    """Where a piece of evidence counts for a deliverable: not withdrawn."""
+    return (col(Evidence.deliverable_id) == deliverable, col(Evidence.withdrawn_at).is_(None))
+
+
 _PAGE_TALLIES = (
     sa_select(
         *_DRAWN_DELIVERABLE,
-        sa_select(func.count()).where(*_ITEMS_OF_ROW).scalar_subquery().label("items_total"),
+        sa_select(func.count()).where(*_items_of(col(Deliverable.id))).scalar_subquery().label("items_total"),
         sa_select(func.count())
-        .where(*_ITEMS_OF_ROW, col(ChecklistItem.done).is_(True))
+        .where(*_items_of(col(Deliverable.id)), col(ChecklistItem.done).is_(True))
         .scalar_subquery()
         .label("items_done"),
-        sa_select(func.count())
-        .where(col(Evidence.deliverable_id) == col(Deliverable.id), col(Evidence.withdrawn_at).is_(None))
-        .scalar_subquery()
-        .label("live_count"),
+        sa_select(func.count()).where(*_live_evidence_of(col(Deliverable.id))).scalar_subquery().label("live_count"),
     )
     .where(
         col(Deliverable.plan_id) == bindparam("plan_id"),
@@ -524,14 +530,11 @@ def owns(*, session: Session, team_id: str, user_id: str, deliverable_id: int) -
     return found.first() is not None
 
 
-_LIVE_ITEMS = (col(ChecklistItem.deliverable_id) == bindparam("deliverable_id"), col(ChecklistItem.archived).is_(False))
+_ONE: Any = bindparam("deliverable_id")  # one deliverable, by id
 _COMPLETION = sa_select(
-    sa_select(func.count()).where(*_LIVE_ITEMS).scalar_subquery().label("items"),
-    sa_select(func.count()).where(*_LIVE_ITEMS, col(ChecklistItem.done).is_(False)).scalar_subquery().label("open"),
-    sa_select(col(Evidence.id))
-    .where(col(Evidence.deliverable_id) == bindparam("deliverable_id"), col(Evidence.withdrawn_at).is_(None))
-    .exists()
-    .label("evidence"),
+    sa_select(func.count()).where(*_items_of(_ONE)).scalar_subquery().label("items"),
+    sa_select(func.count()).where(*_items_of(_ONE), col(ChecklistItem.done).is_(False)).scalar_subquery().label("open"),
+    sa_select(col(Evidence.id)).where(*_live_evidence_of(_ONE)).exists().label("evidence"),
 )
 
 
