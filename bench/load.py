@@ -251,7 +251,7 @@ class Server:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still warming up
                 pass
             if self.process.poll() is not None:
                 raise SystemExit(f"{target} did not start; see {log}")
