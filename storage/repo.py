@@ -679,15 +679,13 @@ class Progress:
     owners: list[tuple[str, int, int]]  # role as first written
 
 
-def progress(*, session: Session, plan: Plan, still_open: set[int] | None = None) -> Progress:
+def progress(*, session: Session, plan: Plan, still_open: set[int]) -> Progress:
     """Done and all deliverables per section (those that list deliverables) and per owner role.
 
-    Which deliverable belongs where comes from the plan's shape (cached per import); which are done is read
-    now (one query for the open ids, not a row per deliverable and owner) unless given (`head`).
+    Which deliverable belongs where comes from the plan's shape (cached per import); which are open the caller
+    read already (`head`, or the views the digest loaded): no row per deliverable and owner.
     """
     shape = plan_shape(session=session, plan=plan)
-    if still_open is None:
-        still_open = open_ids(session=session, plan_id=plan.id)
 
     def counted(ids: frozenset[int]) -> tuple[int, int]:
         return len(ids) - len(ids & still_open), len(ids)
