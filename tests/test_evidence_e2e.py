@@ -121,6 +121,24 @@ def test_modal_from_a_button_takes_a_link_a_text_and_a_file(app: Harness) -> Non
     assert "<https://wiki.example.com/sre/backup-policy>" in exported and "backup-policy.pdf" in exported
 
 
+def test_a_file_submitted_with_its_details_is_stored_without_asking_slack_again(app: Harness) -> None:
+    # Slack's view_submission carries each uploaded file's object in the file_input's state; files.info is for
+    # a state without them (the test above), not a second round trip while the form waits.
+    uploaded = app.slack.add_file(
+        "F0RUNBOOK", name="runbook-rollback.md", content=b"# Rollback", mimetype="text/markdown", filetype="markdown"
+    )
+    view = open_modal(app, "USRE1", "Backups y Retention")
+    asked_before = len(app.slack.calls_to("files.info"))
+    response = submit(app, "USRE1", view, files=[uploaded])
+    assert response.status_code == 200 and not response.content.strip(b"{}")
+    assert len(app.slack.calls_to("files.info")) == asked_before
+    with app.session() as session:
+        piece = session.exec(select(Evidence).where(Evidence.kind == "file")).one()
+    assert (piece.file_id, piece.file_name, piece.file_type) == ("F0RUNBOOK", "runbook-rollback.md", "markdown")
+    assert piece.permalink == uploaded["permalink"]
+    assert "runbook-rollback.md" in all_text(app.command("mine", "USRE1")["blocks"])
+
+
 def export(app: Harness) -> str:
     from bot.export import render_markdown
     from bot.writeback import stored_plan
