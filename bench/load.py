@@ -181,6 +181,7 @@ class Fake:
         self.http = requests.Session()
         self._urls: deque[str] = deque()
         self._lock = threading.Lock()
+        self.files: list[dict[str, Any]] = self._get("files")  # what a submitted file_input carries
 
     def stop(self) -> None:
         self._conn.send("stop")
@@ -439,15 +440,18 @@ def open_payload(user: str, deliverable_id: int, trigger_id: str) -> dict[str, A
     )
 
 
-def submit_payload(user: str, deliverable_id: int, n: int, opened: dict[str, Any] | None) -> dict[str, Any]:
+def submit_payload(
+    user: str, deliverable_id: int, n: int, opened: dict[str, Any] | None, files: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The evidence form submitted with a link, a text and a file: the view the app opened, or (for the bare app,
-    which opens none) a view with the deliverable in its metadata."""
+    which opens none) a view with the deliverable in its metadata. The file is one of the workspace's `files`,
+    as Slack's submission carries it (the file object: id, name, filetype, mimetype, permalink...)."""
     from tests.slack_signing import view_submission_payload
 
     values = {
         "evidence_link": {"value": {"type": "url_text_input", "value": f"https://ci.example.com/b/{n}"}},
         "evidence_text": {"value": {"type": "plain_text_input", "value": f"Run {n} OK, logs attached"}},
-        "evidence_files": {"value": {"type": "file_input", "files": [{"id": f"F0BENCH{n % 20:02d}", "name": "e.pdf"}]}},
+        "evidence_files": {"value": {"type": "file_input", "files": [files[n % len(files)]]}},
     }
     meta = opened["private_metadata"] if opened else json.dumps({"deliverable": deliverable_id, "channel": CHANNEL})
     payload = view_submission_payload(user, "evidence", meta, values, team_id=TEAM)
@@ -480,7 +484,7 @@ def scenario_b(
                 opened = side.fake.opened_view(t.get("id", "")) if not bare else None
                 if opened is None and not bare:
                     return 0, 0.0, b"the modal was never opened"
-                return side.action(submit_payload(u, d, next(counter), opened))
+                return side.action(submit_payload(u, d, next(counter), opened, side.fake.files))
 
             schedule.append((at, "open", open_modal))
             schedule.append((at + think, "submit", submit))

@@ -6,6 +6,7 @@ most 5 times) with a few routes for the driver under `/bench/`:
 - `POST /bench/triggers?n=N`: N fresh trigger_ids (views.open accepts each once, within 3 s);
 - `POST /bench/response_urls?n=N&channel=C`: N response_urls for a channel;
 - `GET /bench/view?trigger=T`: the modal the app opened with trigger T (404 until it did);
+- `GET /bench/files`: the workspace's files as Slack puts them in a submitted file_input's state;
 - `GET /bench/stats?reset=1`: calls by method and outcome, and the first failures, since the last reset.
 
 Calls are counted, not kept, so a long run does not grow the fake's memory.
@@ -72,6 +73,9 @@ class LoadSlack(FakeSlack):
         if route == "view":
             with self._stats_lock:
                 return self.opened.pop(query.get("trigger", ""), None)
+        if route == "files":
+            with self.lock:
+                return [stored.info for stored in self.files.values()]
         if route == "stats":
             with self._stats_lock:
                 answer = {"calls": dict(self.counts), "failures": list(self.failures)}

@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                 trigger = fake.trigger_id()
                 app.dispatch(action(open_payload(user, did, trigger), fake.response_url()))
                 opened = fake.opened_view(trigger)
-                return action(submit_payload(user, did, next(submitted), opened), fake.response_url())
+                return action(submit_payload(user, did, next(submitted), opened, fake.files), fake.response_url())
 
             kinds: dict[str, Callable[[], Any]] = {
                 "help": lambda: command("help", rng.choice(work.people), fake.response_url()),
