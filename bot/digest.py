@@ -104,13 +104,13 @@ def build_digest(
     members = repo.members_by_role(session=session, team_id=team_id)
     all_views = repo.load_views(session=session, plan_id=plan.id, open_only=False)
     done = sum(1 for v in all_views if v.is_done)
-    summary_text = t(
-        "digest.summary",
-        lang,
-        blockers=len(found),
-        overdue=len(overdue) + sum(1 for v in found if v.deliverable.due and v.deliverable.due < who.today),
-        done=done,
-        total=len(all_views),
+    late = len(overdue) + sum(1 for v in found if v.deliverable.due and v.deliverable.due < who.today)
+    summary_text = " · ".join(
+        (
+            t("digest.open_blockers", lang, count=len(found)),
+            t("digest.overdue_count", lang, count=late),
+            t("digest.done_of", lang, done=done, total=len(all_views)),
+        )
     )
 
     escalated: set[str] = set()

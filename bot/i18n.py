@@ -26,6 +26,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Hola <@{user}>: tienes *{count}* entregables abiertos.",
         "en": "Hi <@{user}>, you have *{count}* open deliverables.",
     },
+    "mine.intro.one": {
+        "es": "Hola <@{user}>: tienes *1* entregable abierto.",
+        "en": "Hi <@{user}>, you have *1* open deliverable.",
+    },
     "mine.nothing": {
         "es": "No tienes entregables abiertos. :tada:",
         "en": "You have no open deliverables. :tada:",
@@ -75,7 +79,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No changes since the last digest.",
     },
     "digest.ticked": {"es": "{count} ítems marcados", "en": "{count} items ticked"},
+    "digest.ticked.one": {"es": "1 ítem marcado", "en": "1 item ticked"},
     "digest.evidence": {"es": "{count} evidencias entregadas", "en": "{count} pieces of evidence handed in"},
+    "digest.evidence.one": {"es": "1 evidencia entregada", "en": "1 piece of evidence handed in"},
     "digest.new_overdue": {"es": "nuevos atrasados: {titles}", "en": "newly overdue: {titles}"},
     "digest.done": {"es": "completados: {titles}", "en": "completed: {titles}"},
     "digest.details": {"es": "Detalle en el hilo :thread:", "en": "Details in the thread :thread:"},
@@ -97,10 +103,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "No he podido publicar el resumen en {channel} (Slack respondió «{error}»). Prueba de nuevo en un momento.",
         "en": "I could not post the digest to {channel} (Slack answered “{error}”). Please try again in a moment.",
     },
-    "digest.summary": {
-        "es": "{blockers} bloqueadores abiertos · {overdue} atrasados · {done}/{total} entregables hechos",
-        "en": "{blockers} open blockers · {overdue} overdue · {done}/{total} deliverables done",
-    },
+    "digest.open_blockers": {"es": "{count} bloqueadores abiertos", "en": "{count} open blockers"},
+    "digest.open_blockers.one": {"es": "1 bloqueador abierto", "en": "1 open blocker"},
+    "digest.overdue_count": {"es": "{count} atrasados", "en": "{count} overdue"},
+    "digest.overdue_count.one": {"es": "1 atrasado", "en": "1 overdue"},
+    "digest.done_of": {"es": "{done}/{total} entregables hechos", "en": "{done}/{total} deliverables done"},
     # reminders
     "reminder.intro": {
         "es": "Buenos días <@{user}> :wave: Esto es lo que tienes pendiente hoy.",
@@ -278,8 +285,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: Lang, **values: object) -> str:
-    """The text for `key` in `lang` (English when a language is missing), filled in."""
-    entry = MESSAGES[key]
+    """The text for `key` in `lang` (English when a language is missing), filled in.
+
+    A `count` of 1 takes the key's singular, `key.one`, where it has one: "1 entregable abierto", not
+    "1 entregables abiertos"."""
+    entry = MESSAGES.get(f"{key}.one") if values.get("count") == 1 else None
+    entry = entry or MESSAGES[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
 

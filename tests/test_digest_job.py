@@ -73,7 +73,7 @@ def test_the_next_digest_says_what_changed(env: Env) -> None:
     env.digest("2025-12-09T08:00Z")
     first, second = top_level(env)
     assert "Changes since the last digest" not in str(first["blocks"])
-    assert "1 items ticked" in str(second["blocks"])
+    assert "1 item ticked" in str(second["blocks"]) and "1 items" not in str(second["blocks"])
 
 
 def test_a_long_digest_goes_on_in_its_thread(settings: Settings, engine: Engine) -> None:

@@ -48,3 +48,16 @@ def test_a_stranger_reads_the_documents_language_and_a_setting_or_their_own_wins
     with session_scope(engine) as session:
         repo.upsert_person(session=session, team_id=settings.team_id, user_id="UEN", language="en", refreshed_at=NOW)
     assert _language(engine, settings, "UEN") == ("en", 0)  # their own language decides
+
+
+def test_counts_of_one_read_in_the_singular_in_both_languages() -> None:
+    from bot.i18n import MESSAGES, t
+
+    assert t("digest.open_blockers", "es", count=1) == "1 bloqueador abierto"
+    assert t("digest.open_blockers", "es", count=2) == "2 bloqueadores abiertos"
+    assert t("digest.overdue_count", "es", count=1) == "1 atrasado"
+    assert t("digest.open_blockers", "en", count=1) == "1 open blocker"
+    assert t("digest.evidence", "en", count=1) == "1 piece of evidence handed in"
+    assert t("digest.ticked", "es", count=0) == "0 ítems marcados"
+    for key in (k for k in MESSAGES if k.endswith(".one")):
+        assert set(MESSAGES[key]) == {"es", "en"} and key.removesuffix(".one") in MESSAGES

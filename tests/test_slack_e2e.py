@@ -60,6 +60,15 @@ def test_no_argument_means_mine_and_english_readers_get_english(app: Harness) ->
     assert "Add evidence" in text and "due tomorrow" in text
 
 
+def test_one_open_deliverable_is_counted_in_the_singular(app: Harness) -> None:
+    app.command("assign Dev/CI Engineer <@UNOBODY|pablo>", "UADMIN")  # a role with one deliverable
+    one = all_text(app.command("mine", "UNOBODY")["blocks"])
+    assert "tienes *1* entregable abierto." in one and "entregables abiertos" not in one
+    app.command("assign Dev/CI Engineer <@UDEV1|arjun>", "UADMIN")
+    more = all_text(app.command("mine", "UDEV1")["blocks"])
+    assert "open deliverables." in more and "*1* open deliverable." not in more
+
+
 def test_a_tick_sticks_updates_the_message_in_place_and_is_audited(app: Harness) -> None:
     blocks = app.command("mine", "USRE1")["blocks"]
     assert not ticked(blocks, "LOG_TOKEN")
