@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, col, select
 
 from bot.masking import mask
-from bot.ticks import may_act_on, refresh_status
+from bot.ticks import refresh_status
 from storage import repo
 from storage.models import Deliverable, Evidence, utcnow
 
@@ -65,10 +65,12 @@ def hand_in(
     source: str = "slack",
 ) -> Handed:
     """Store evidence for a deliverable: masked first, with who and when; may complete the deliverable."""
-    deliverable = session.get(Deliverable, deliverable_id)
+    deliverable, owner = repo.locked_deliverable(
+        session=session, deliverable_id=deliverable_id, team_id=team_id, user_id=None if is_admin else user_id
+    )
     if deliverable is None or deliverable.archived:
         raise EvidenceError("evidence.unknown")
-    if not may_act_on(session, team_id=team_id, user_id=user_id, deliverable_id=deliverable_id, is_admin=is_admin):
+    if not (is_admin or owner):
         owners = ", ".join(o.role for o in _owners(session, deliverable_id))
         raise EvidenceError("evidence.not_owner", title=deliverable.title, owners=owners)
     link, text = (link or "").strip() or None, (text or "").strip() or None
@@ -107,9 +109,8 @@ def hand_in(
             file_type=file.get("filetype") or file.get("mimetype"),
             permalink=file.get("permalink"),
         )
-    for piece in result.pieces:
-        session.add(piece)
-    session.flush()
+    session.add_all(result.pieces)
+    session.flush()  # the pieces' ids, for the audit; the rest is written with the commit
     for piece in result.pieces:
         repo.audit(
             session=session,
@@ -124,9 +125,11 @@ def hand_in(
     if not deliverable.evidence_done:
         deliverable.evidence_done = True  # the evidence line is ticked by evidence, never by a click alone
         session.add(deliverable)
-    result.completed = (
-        refresh_status(session, team_id=team_id, deliverable_id=deliverable_id, actor=user_id, source=source) == "done"
-    )
+    with session.no_autoflush:  # counting reads the items and the pieces flushed above, nothing pending
+        status = refresh_status(
+            session, team_id=team_id, deliverable_id=deliverable_id, actor=user_id, source=source, locked=deliverable
+        )
+    result.completed = status == "done"
     result.masked_kinds = kinds
     return result
 
@@ -138,9 +141,9 @@ def withdraw(*, session: Session, team_id: str, evidence_id: int, user_id: str, 
         raise EvidenceError("evidence.unknown")
     if piece.user_id != user_id and not is_admin:
         raise EvidenceError("evidence.not_yours")
+    deliverable = repo.locked_deliverable(session=session, deliverable_id=piece.deliverable_id)[0]
     piece.withdrawn_at, piece.withdrawn_by = utcnow(), user_id
     session.add(piece)
-    deliverable = session.get(Deliverable, piece.deliverable_id)
     still = session.exec(
         select(Evidence.id).where(
             Evidence.deliverable_id == piece.deliverable_id,
@@ -162,7 +165,9 @@ def withdraw(*, session: Session, team_id: str, evidence_id: int, user_id: str, 
         detail={"deliverable_id": piece.deliverable_id},
         source="slack",
     )
-    refresh_status(session, team_id=team_id, deliverable_id=piece.deliverable_id, actor=user_id, source="slack")
+    refresh_status(
+        session, team_id=team_id, deliverable_id=piece.deliverable_id, actor=user_id, source="slack", locked=deliverable
+    )
     return piece
 
 

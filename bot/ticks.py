@@ -97,7 +97,7 @@ def apply_click(
         if item.deliverable_id is not None:
             touched.add(item.deliverable_id)
     session.flush()
-    for deliverable_id in touched:
+    for deliverable_id in sorted(touched):  # locked in one order: two clicks never wait on each other
         refresh_status(
             session, team_id=team_id, deliverable_id=deliverable_id, actor=user_id, source=source, result=result
         )
@@ -123,10 +123,20 @@ def _allowed(
 
 
 def refresh_status(
-    session: Session, *, team_id: str, deliverable_id: int, actor: str, source: str, result: TickResult | None = None
+    session: Session,
+    *,
+    team_id: str,
+    deliverable_id: int,
+    actor: str,
+    source: str,
+    result: TickResult | None = None,
+    locked: Deliverable | None = None,
 ) -> str:
-    """Mark a deliverable done when every item is ticked and its evidence is in; reopen it otherwise."""
-    deliverable = session.get(Deliverable, deliverable_id)
+    """Mark a deliverable done when every item is ticked and its evidence is in; reopen it otherwise.
+
+    Counts after locking the deliverable (`repo.locked_deliverable`; `locked` when the caller already did), so
+    a concurrent tick or hand-in on it is counted, not missed."""
+    deliverable = locked or repo.locked_deliverable(session=session, deliverable_id=deliverable_id)[0]
     if deliverable is None:
         return "open"
     items, still_open, evidence = repo.completion(session=session, deliverable_id=deliverable_id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import String, bindparam, func
+from sqlalchemy import String, bindparam, false, func
 from sqlalchemy import cast as sa_cast
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -528,6 +528,27 @@ def owns(*, session: Session, team_id: str, user_id: str, deliverable_id: int) -
         _OWNS, {"team_id": team_id, "user_id": user_id, "deliverable_id": deliverable_id}
     )
     return found.first() is not None
+
+
+def locked_deliverable(
+    *, session: Session, deliverable_id: int, team_id: str | None = None, user_id: str | None = None
+) -> tuple[Deliverable | None, bool]:
+    """A deliverable about to change, locked until the transaction ends, and whether `user_id` plays one of its
+    roles (False when no user is given): one query.
+
+    Every write that may complete or reopen a deliverable (a tick, a hand-in, a withdrawal) takes this lock
+    before it counts what is done, so two of them on one deliverable count one after the other: on
+    PostgreSQL a `FOR UPDATE` on its row (two people ticking its last two items at once would otherwise each
+    count the other's item as open, and neither would mark it done); SQLite has one writer at a time already.
+    """
+    owns: Any = _OWNS.exists() if user_id is not None else false()
+    query = (
+        sa_select(Deliverable, owns.label("owns"))
+        .where(col(Deliverable.id) == bindparam("deliverable_id"))
+        .with_for_update(of=Deliverable)
+    )
+    row = session.execute(query, {"deliverable_id": deliverable_id, "team_id": team_id, "user_id": user_id}).first()
+    return (row[0], bool(row[1])) if row is not None else (None, False)
 
 
 _ONE: Any = bindparam("deliverable_id")  # one deliverable, by id
