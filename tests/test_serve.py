@@ -135,3 +135,45 @@ def test_concurrent_ticks_across_workers_all_stick(served: tuple[str, FakeSlack]
         time.sleep(0.1)
     assert wanted <= done and len(wanted) == len(clicks)
     engine.dispose()
+
+
+ARENAS_AFTER_EIGHT_THREADS = """
+import ctypes, os, sys, tempfile, threading
+from bot.server import limit_malloc_arenas
+print(limit_malloc_arenas())
+barrier = threading.Barrier(8)
+def work():
+    keep = [bytearray(5000 + i) for i in range(500)]
+    barrier.wait()  # all eight alive at once: none can reuse an arena another one left
+libc = ctypes.CDLL(None)
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+libc.fdopen.restype = ctypes.c_void_p
+path = tempfile.mktemp()
+stream = ctypes.c_void_p(libc.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT), b"w"))
+libc.malloc_info(0, stream)
+libc.fflush(stream)
+print(open(path).read().count("<heap nr="))
+"""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or __import__("platform").libc_ver()[0] != "glibc", reason="glibc only"
+)
+def test_the_server_caps_malloc_arenas_unless_the_environment_says_otherwise() -> None:
+    def arenas(**env: str) -> tuple[str, int]:
+        environment = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"} | env
+        out = subprocess.run(
+            [sys.executable, "-c", ARENAS_AFTER_EIGHT_THREADS],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        capped, count = out.stdout.split()
+        return capped, int(count)
+
+    assert arenas() == ("True", 2)  # eight request threads share two arenas
+    capped, count = arenas(MALLOC_ARENA_MAX="4")
+    assert capped == "False" and count == 4  # an operator's setting wins
