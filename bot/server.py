@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import platform
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -167,28 +165,6 @@ def settle_heap() -> None:
 GC_FIRST_GENERATION = 20_000
 
 
-def limit_malloc_arenas(arenas: int = 2) -> bool:
-    """Cap the C allocator's arenas before the server starts its threads (glibc's MALLOC_ARENA_MAX).
-
-    glibc gives threads their own arenas, up to 8 per core, and each keeps the pages it freed. A worker's 8
-    request threads then each grow an arena to its own high-water mark, and the process's memory creeps up
-    for minutes while Python's own objects do not grow (scenario B of the load benchmark: +4.5% over 5
-    minutes with the default, +1.7% with 2). The environment's MALLOC_ARENA_MAX, when set, is left to win.
-    Returns whether the cap was set.
-    """
-    if "MALLOC_ARENA_MAX" in os.environ or platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return False
-    import ctypes
-
-    try:
-        return bool(ctypes.CDLL(None).mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):
-        return False
-
-
-M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
-
-
 def serve(
     settings: Any, *, workers: int | None = None, threads: int = 8, build: Callable[[Any], Any] = build_wsgi
 ) -> None:
@@ -219,5 +195,4 @@ def serve(
             settle_heap()
             return application
 
-    limit_malloc_arenas()  # before gunicorn forks: the workers inherit it, and their threads start after
     Server().run()
