@@ -97,7 +97,7 @@ def apply_click(
         if item.deliverable_id is not None:
             touched.add(item.deliverable_id)
     session.flush()
-    for deliverable_id in sorted(touched):  # locked in one order: two clicks never wait on each other
+    for deliverable_id in sorted(touched):  # locked in one order, so two clicks never deadlock
         refresh_status(
             session, team_id=team_id, deliverable_id=deliverable_id, actor=user_id, source=source, result=result
         )
