@@ -207,29 +207,18 @@ def handle_evidence_submission(
 
 
 def _file_details(client: WebClient, file: dict[str, Any]) -> dict[str, Any]:
-    """Name, type and permalink of an uploaded file; the file itself stays in Slack.
+    """An uploaded file's Slack object, whose name, type and permalink `hand_in` keeps; the file stays in Slack.
 
     Slack's view_submission carries each uploaded file's object in the file_input's state (bolt-js types it as
     ``UploadedFile``: id, name, title, filetype, mimetype, permalink, ...): files.info is asked only when the
     state lacks the name or the permalink, which saves a Web API call per file while the form waits."""
     if (file.get("name") or file.get("title")) and file.get("permalink"):
-        return _described(file)
+        return file
     try:
-        return _described(client.files_info(file=file["id"])["file"])
+        return dict(client.files_info(file=file["id"])["file"])
     except SlackApiError as exc:
         log.warning("files.info failed", extra={"error": exc.response.get("error")})
-        return _described(file)
-
-
-def _described(file: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a Slack file object that a piece of evidence keeps."""
-    return {
-        "id": file.get("id"),
-        "name": file.get("name") or file.get("title"),
-        "filetype": file.get("filetype"),
-        "mimetype": file.get("mimetype"),
-        "permalink": file.get("permalink"),
-    }
+        return file
 
 
 def handle_withdraw(
