@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
@@ -25,7 +25,7 @@ from storage.models import (
     Section,
     utcnow,
 )
-from storage.shapes import Outline, plan_shape
+from storage.shapes import Outline, PlanShape, plan_shape
 
 
 def role_key(role: str) -> str:
@@ -66,13 +66,23 @@ def _aggregate(dialect: str, column: Any, separator: str) -> Any:
     return func.group_concat(column, separator)
 
 
-def _open(plan_id: Any) -> tuple[Any, ...]:
-    """Where a plan's deliverable is open (the (plan, archived, status) index)."""
+def _done(plan_id: Any) -> tuple[Any, ...]:
+    """Where a plan's deliverable is done (the (plan, archived, status) index): the rest of its shape is open."""
     return (
         col(Deliverable.plan_id) == plan_id,
         col(Deliverable.archived).is_(False),
-        col(Deliverable.status) == "open",
+        col(Deliverable.status) == "done",
     )
+
+
+def _still_open(shape: PlanShape, done: str | None) -> set[int]:
+    """The plan's open deliverables: those of its shape (every one not archived) but the done ones.
+
+    Only an import archives or adds deliverables, and an import makes a new shape, so the shape and the done
+    ids read with the same plan row cover them all. A plan early in its launch has few done: their ids are
+    cheaper to read and convert than the open ones (the same cost when all are done).
+    """
+    return set(shape.outlines).difference(_id_set(done))
 
 
 def _id_set(found: str | None) -> set[int]:
@@ -86,9 +96,9 @@ def _head(dialect: str) -> Any:
         .where(col(RoleMember.team_id) == bindparam("team_id"), col(RoleMember.user_id) == bindparam("user_id"))
         .scalar_subquery()
     )
-    still_open = sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_open(col(Plan.id))).scalar_subquery()
+    done = sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_done(col(Plan.id))).scalar_subquery()
     return (
-        sa_select(Plan, roles.label("role_keys"), still_open.label("open_ids"))
+        sa_select(Plan, roles.label("role_keys"), done.label("done_ids"))
         .where(*_ACTIVE)
         .order_by(col(Plan.id).desc())
         .limit(1)
@@ -104,11 +114,11 @@ def head(*, session: Session, team_id: str, user_id: str) -> Head:
     found = session.execute(_HEADS[dialect], {"team_id": team_id, "user_id": user_id}).first()
     if found is None:
         return Head(plan=None, role_keys=[], open_ids=set())
-    plan, keys, still_open = found
+    plan, keys, done = found
     return Head(
         plan=plan,
         role_keys=keys.split(_SEPARATOR) if keys else [],
-        open_ids=_id_set(still_open),
+        open_ids=_still_open(plan_shape(session=session, plan=plan), done),
     )
 
 
@@ -411,9 +421,15 @@ def read_tallies(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]
 
 
 def outlines_for_roles(
-    *, session: Session, plan: Plan, role_keys: Iterable[str], still_open: set[int] | None = None
+    *,
+    session: Session,
+    plan: Plan,
+    role_keys: Iterable[str],
+    still_open: set[int] | None = None,
+    ranked: Callable[[PlanShape], Sequence[Outline]] | None = None,
 ) -> list[Outline]:
-    """The open deliverables owned by any of these roles, as `load_views` would find them, in document order.
+    """The open deliverables owned by any of these roles, as `load_views` would find them, in document order,
+    or in the order `ranked` puts the shape's outlines.
 
     Owners, priorities and item counts come from the plan's shape (cached per import); which deliverables
     are still open is read now (one query: what people change is never cached), or given, read with the plan
@@ -425,9 +441,11 @@ def outlines_for_roles(
     if not owned:
         return []
     if still_open is None:
-        still_open = open_ids(session=session, plan_id=plan.id)
-    # The shape keeps its outlines in document order: filtering keeps it.
-    return [outline for did, outline in shape.outlines.items() if did in owned and did in still_open]
+        still_open = open_ids(session=session, plan=plan)
+    # Filtering keeps the order: the shape's (document order), or the ranking's.
+    shown = owned.intersection(still_open)
+    among = ranked(shape) if ranked is not None else shape.outlines.values()
+    return [outline for outline in among if outline.id in shown]
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
@@ -435,21 +453,22 @@ def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield values[start : start + size]
 
 
-_OPEN_IDS = {
-    dialect: sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_open(bindparam("plan_id")))
+_DONE_IDS = {
+    dialect: sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_done(bindparam("plan_id")))
     for dialect in _HEADS
 }
 
 
-def open_ids(*, session: Session, plan_id: int | None) -> set[int]:
-    """Ids of the plan's open deliverables, from the (plan, archived, status) index, as one aggregated row.
+def open_ids(*, session: Session, plan: Plan) -> set[int]:
+    """Ids of the plan's open deliverables: its shape's but the done ones, read from the (plan, archived,
+    status) index as one aggregated row.
 
-    Read on every drawing, never cached: two thousand one-column rows cost more to fetch and convert, one by
+    Read on every drawing, never cached: a thousand one-column rows cost more to fetch and convert, one by
     one, than the query itself; a single comma-separated string does not.
     """
     connection = session.connection()
-    found = connection.execute(_OPEN_IDS[connection.dialect.name], {"plan_id": plan_id}).scalar()
-    return _id_set(found)
+    done = connection.execute(_DONE_IDS[connection.dialect.name], {"plan_id": plan.id}).scalar()
+    return _still_open(plan_shape(session=session, plan=plan), done)
 
 
 def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | None = None) -> list[ChecklistItem]:

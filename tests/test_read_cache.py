@@ -223,6 +223,38 @@ def test_head_reads_the_plan_a_persons_roles_and_the_open_deliverables_at_once(e
 
 
 @pytest.mark.usefixtures("plan_for_sre")
+def test_a_deliverable_dropped_from_the_document_elsewhere_is_no_longer_open(
+    engine: Engine, other: Engine, settings: Settings
+) -> None:
+    """Open deliverables are the plan's (its shape) but the done ones: a re-import in another process that drops
+    one (archived, its status still open) takes it off at once, and one done before stays done."""
+    with db.session_scope(engine) as session:
+        before = repo.head(session=session, team_id=TEAM, user_id="USRE")
+        titles = {d.id: d.title for d in session.exec(select(Deliverable))}
+    assert sorted(titles[did] for did in before.open_ids) == [
+        "Final PR approved",
+        "Playbooks",
+        "Secrets in the secret manager",
+    ]
+    assert "Playbooks" in mine(engine, settings) and "Secrets in the secret manager" in mine(engine, settings)
+    tick_all(other, "Playbooks", done=True)
+    edited = copy.deepcopy(sample_plan())
+    dropped = edited.deliverables.pop(1)
+    assert dropped.title == "Secrets in the secret manager"
+    with Session(other, expire_on_commit=False) as session:
+        load(session, edited)
+
+    with db.session_scope(engine) as session:
+        after = repo.head(session=session, team_id=TEAM, user_id="USRE")
+        titles = {d.id: d.title for d in session.exec(select(Deliverable))}
+        gone = session.exec(select(Deliverable).where(Deliverable.title == dropped.title)).one()
+    assert gone.archived and gone.status == "open"
+    assert sorted(titles[did] for did in after.open_ids) == ["Final PR approved"]
+    drawn = mine(engine, settings)  # the SRE owned both
+    assert dropped.title not in drawn and "Playbooks" not in drawn
+
+
+@pytest.mark.usefixtures("plan_for_sre")
 def test_a_page_shows_how_many_pieces_are_live_and_the_latest_five(engine: Engine, settings: Settings) -> None:
     """A page reads only the evidence it draws (the latest live pieces and a count): it reads as a drawing of
     every row would, however many pieces a deliverable gathered."""
