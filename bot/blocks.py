@@ -272,14 +272,18 @@ def urgency(view: DeliverableView | Outline) -> tuple[int, bool, date, int]:
 def layout(sizes: Sequence[int], *, max_blocks: int, head: int) -> list[list[int]]:
     """Which units (by index) go on each page, from how many blocks each takes: never split, in order."""
     room = max_blocks - head - 2  # a context line and a "more" button
-    pages: list[list[int]] = [[]]
+    largest = max(room, 1)  # a unit larger than a page is cut to fit (the drawing cuts it too)
+    page: list[int] = []
+    pages = [page]
     used = 0
-    for index, size in enumerate(sizes):
-        size = min(size, max(room, 1))
-        if pages[-1] and used + size > room:
-            pages.append([])
+    for index, size in enumerate(sizes):  # every open deliverable of a person passes here: kept tight
+        if size > largest:
+            size = largest
+        if page and used + size > room:
+            page = []
+            pages.append(page)
             used = 0
-        pages[-1].append(index)
+        page.append(index)
         used += size
     return pages
 
@@ -326,16 +330,19 @@ def outlined_checklist_page(
 ) -> Page:
     """`checklist_page` drawing only the page asked for: pages are laid out from outlines (sizes), and only
     the deliverables on that page are loaded (`load(ids)`) and drawn. A long plan costs what one page costs.
+
+    `outlines` come in the order they are drawn (`urgency`): callers filter a ranking sorted once per import.
     """
     todays = today_units(today, ctx, interactive=interactive)
-    ordered = sorted(outlines, key=urgency)
+    ordered = outlines
     sizes = [len(unit.blocks) for unit in todays]
     headed: list[bool] = []
     current = None
     for outline in ordered:  # as grouped_units: each priority's header sticks to its first deliverable
-        headed.append(outline.priority != current)
+        opens_group = outline.priority != current
+        headed.append(opens_group)
         current = outline.priority
-        sizes.append(unit_size(outline, interactive=interactive) + (1 if headed[-1] else 0))
+        sizes.append(unit_size(outline, interactive=interactive) + opens_group)
     head = [section(intro), *extra_head]
     pages = layout(sizes, max_blocks=max_blocks, head=len(head))
     page = min(max(page, 1), len(pages))

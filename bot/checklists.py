@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from sqlmodel import Session
 
@@ -20,7 +21,7 @@ from bot.i18n import choose_language, plan_language_matters, t
 from bot.reminder_controls import control_blocks
 from storage import repo
 from storage.models import ChecklistItem, Plan
-from storage.shapes import plan_shape
+from storage.shapes import Outline, PlanShape, plan_shape
 
 
 @dataclass
@@ -105,7 +106,9 @@ def user_checklist(
             if reminder
             else only_text(t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan)))
         )
-    outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=keys, still_open=head.open_ids)
+    outlines = repo.outlines_for_roles(
+        session=session, plan=plan, role_keys=keys, still_open=head.open_ids, ranked=ranked
+    )
     todays = repo.read_today_items(session=session, plan_id=plan.id, role_keys=keys)
     if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]
@@ -139,6 +142,14 @@ def user_checklist(
     )
 
 
+def ranked(shape: PlanShape) -> tuple[Outline, ...]:
+    """The shape's outlines in the order checklists draw them (`blocks.urgency`), sorted once per shape."""
+    return cast(
+        "tuple[Outline, ...]",
+        shape.derived("ranked", lambda s: tuple(sorted(s.outlines.values(), key=blocks.urgency))),
+    )
+
+
 def loader(session: Session, plan: Plan) -> Callable[[list[int]], list[repo.DeliverableView]]:
     """Load the deliverables of one page (done ones too: one may have been completed since its outline was read)."""
     return lambda ids: repo.read_views(session=session, plan=plan, deliverable_ids=ids)
@@ -169,7 +180,7 @@ def role_checklist(
     roles = plan_shape(session=session, plan=plan).roles
     if key not in roles:
         return only_text(t("role.unknown", who.lang, role=role, roles=", ".join(roles.values())))
-    outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=[key])
+    outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=[key], ranked=ranked)
     today = today_lists(repo.read_today_items(session=session, plan_id=plan.id, role_keys=[key]))
     intro = f"*{t('mine.role_title', who.lang, role=blocks.escape(roles[key]))}* ({len(outlines)})"
     return blocks.outlined_checklist_page(

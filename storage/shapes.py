@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -56,6 +57,16 @@ class PlanShape:
     # sections), and of each owner as written (in order of first appearance).
     in_section: dict[int, frozenset[int]] = field(default_factory=dict)
     of_owner: dict[str, frozenset[int]] = field(default_factory=dict)
+    # What a caller derives from the shape alone, computed once per shape and then only read (see
+    # `derived`): keyed by the caller's name for it.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, name: str, compute: Callable[[PlanShape], Any]) -> Any:
+        """`compute(self)`, once per shape: two threads may both compute it the first time, with one result."""
+        found = self.memo.get(name)
+        if found is None:
+            found = self.memo.setdefault(name, compute(self))
+        return found
 
 
 _lock = threading.Lock()
