@@ -79,12 +79,34 @@ def action(payload: dict[str, Any], response_url: str) -> Any:
     return signed(urlencode({"payload": json.dumps(payload)}))
 
 
+class Sampler:
+    """pyinstrument with cProfile's enable/disable, so both wrap the same calls; samples add up."""
+
+    def __init__(self) -> None:
+        from pyinstrument import Profiler
+
+        self.profiler = Profiler(interval=0.0002, async_mode="disabled")
+
+    def enable(self) -> None:
+        self.profiler.start()
+
+    def disable(self) -> None:
+        self.profiler.stop()
+
+    def print(self) -> None:
+        print(self.profiler.output_text(show_all=False))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--requests", type=int, default=300, help="of each kind (300)")
     kinds_shown = ["help", "mine", "tick", "status", "blockers", "open", "submit"]
     parser.add_argument("--profile", choices=kinds_shown, help="cProfile one kind")
+    parser.add_argument("--sort", default="cumulative", help="with --profile: cProfile's order (cumulative, tottime)")
+    parser.add_argument(
+        "--sampler", action="store_true", help="with --profile: pyinstrument's call tree instead of cProfile"
+    )
     parser.add_argument("--default-gc", action="store_true", help="without the server's garbage collector settings")
     parser.add_argument("--deliverables", type=int, default=2000)
     parser.add_argument("--people", type=int, default=500)
@@ -156,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 times: list[float] = []
                 sql: list[int] = []
-                profiler = cProfile.Profile() if args.profile else None
+                profiler = (Sampler() if args.sampler else cProfile.Profile()) if args.profile else None
                 for _ in range(args.requests):
                     request = make()
                     statements[0] = 0
@@ -173,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {kind:9} p50 {percentile(times, 0.50) * 1000:6.1f}  p95 {percentile(times, 0.95) * 1000:6.1f}"
                     f"  p99 {percentile(times, 0.99) * 1000:6.1f}  SQL {min(sql)}-{max(sql)}"
                 )
-                if profiler:
-                    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(45)
+                if isinstance(profiler, cProfile.Profile):
+                    pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(45)
+                elif profiler is not None:
+                    profiler.print()
             engine.dispose()
         finally:
             fake.stop()
