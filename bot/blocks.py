@@ -12,7 +12,7 @@ repeated request changes nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -389,22 +389,25 @@ def status_blocks(
     return blocks[:MESSAGE_BLOCKS]
 
 
-def owners_text(
-    view: DeliverableView | DeliverableTally, members: dict[str, list[str]], ctx: Ctx, *, mention: bool = True
-) -> str:
-    """People of the deliverable's roles as mentions, or the role itself where nobody is assigned."""
+def mentions(members: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Role key -> its people as Slack mentions (`repo.members_by_role`), joined once for all the lines naming it."""
+    return {key: " ".join(f"<@{uid}>" for uid in people) for key, people in members.items() if people}
+
+
+def owners_text(view: DeliverableView | DeliverableTally, mentioned: Mapping[str, str], ctx: Ctx) -> str:
+    """People of the deliverable's roles as mentions (`mentions`), or the role itself where nobody is assigned."""
     parts = []
     for owner in view.owners:
-        people = members.get(owner.role_key, [])
-        if people and mention:
-            parts.append(" ".join(f"<@{uid}>" for uid in people) + f" ({escape(owner.role)})")
+        people = mentioned.get(owner.role_key)
+        if people:
+            parts.append(f"{people} ({escape(owner.role)})")
         else:
             parts.append(f"*{escape(owner.role)}*")
     return ", ".join(parts) or t("digest.nobody", ctx.lang)
 
 
-def blocker_line(view: DeliverableView | DeliverableTally, members: dict[str, list[str]], ctx: Ctx) -> str:
-    """One line of the digest or `blockers`: title, owners, due, evidence state."""
+def blocker_line(view: DeliverableView | DeliverableTally, mentioned: Mapping[str, str], ctx: Ctx) -> str:
+    """One line of the digest or `blockers`: title, owners (`mentions`), due, evidence state."""
     d = view.deliverable
     number = f"#{d.number} " if d.number is not None else ""
     due = due_text(d.due, ctx.today, ctx.lang, view.section.milestone if view.section else None)
@@ -413,7 +416,7 @@ def blocker_line(view: DeliverableView | DeliverableTally, members: dict[str, li
         t("evidence.in", ctx.lang, count=view.live_count) if view.evidence_in else t("evidence.pending", ctx.lang)
     )
     return (
-        f"• *{number}{md(escape(d.title))}* — {owners_text(view, members, ctx)} · {due} · "
+        f"• *{number}{md(escape(d.title))}* — {owners_text(view, mentioned, ctx)} · {due} · "
         f"{view.items_done}/{view.items_total} · {mark} {evidence}"
     )
 

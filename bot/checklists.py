@@ -255,12 +255,12 @@ def blockers(
     ctx = ctx_for(who, plan)
     if not found:
         return [blocks.section(t("blockers.none", who.lang))]
-    members = repo.members_by_role(session=session, team_id=team_id)
+    mentioned = blocks.mentions(repo.members_by_role(session=session, team_id=team_id))
     lines: list[str] = []
     sections: list[Block] = []
     for start in range(0, len(found), 40):  # only as many as the message can show: a long plan has hundreds
         views = repo.read_tallies(session=session, plan=plan, deliverable_ids=found[start : start + 40])
-        lines += [blocks.blocker_line(v, members, ctx) for v in views]
+        lines += [blocks.blocker_line(v, mentioned, ctx) for v in views]
         sections = blocks.lines_to_sections(lines)
         if len(sections) >= blocks.MESSAGE_BLOCKS:  # the sections that will show are complete
             break

@@ -102,6 +102,7 @@ def build_digest(
     lang = who.lang
     found, overdue = open_blockers(session=session, plan_id=plan.id, today=who.today)
     members = repo.members_by_role(session=session, team_id=team_id)
+    mentioned = blocks.mentions(members)
     all_views = repo.load_views(session=session, plan_id=plan.id, open_only=False)
     done = sum(1 for v in all_views if v.is_done)
     late = len(overdue) + sum(1 for v in found if v.deliverable.due and v.deliverable.due < who.today)
@@ -116,7 +117,7 @@ def build_digest(
     escalated: set[str] = set()
     blocker_lines = []
     for view in found:
-        line = blocks.blocker_line(view, members, ctx)
+        line = blocks.blocker_line(view, mentioned, ctx)
         due = view.deliverable.due
         late = working_days_between(due, who.today, settings.workday_numbers) if due else 0
         if due and late > settings.escalate_after_days:
@@ -125,7 +126,7 @@ def build_digest(
             if people:
                 line += "\n    " + t("digest.escalated", lang, mentions=" ".join(f"<@{u}>" for u in people), days=late)
         blocker_lines.append(line)
-    overdue_lines = [blocks.blocker_line(v, members, ctx) for v in overdue]
+    overdue_lines = [blocks.blocker_line(v, mentioned, ctx) for v in overdue]
 
     snapshot = snapshot_of(all_views, who.today)
     change_lines = changes_lines(previous, snapshot, lang)

@@ -194,8 +194,8 @@ def test_blockers_count_items_and_live_evidence_as_the_digest_does(
         assert plan is not None and plan.id is not None
         who = reader(session=session, settings=settings, plan=plan, team_id=TEAM, user_id="USRE", now=NOW)
         found, _ = open_blockers(session=session, plan_id=plan.id, today=who.today)
-        members = repo.members_by_role(session=session, team_id=TEAM)
-        lines = [blocks.blocker_line(view, members, ctx_for(who, plan)) for view in found]
+        mentioned = blocks.mentions(repo.members_by_role(session=session, team_id=TEAM))
+        lines = [blocks.blocker_line(view, mentioned, ctx_for(who, plan)) for view in found]
     assert len(lines) == 2 and all(json.dumps(line, ensure_ascii=False)[1:-1] in drawn for line in lines)
 
 
