@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -16,7 +17,7 @@ from bot import blocks, checklists
 from bot.blocks import Block
 from bot.config import Settings
 from bot.i18n import t
-from handlers.common import reader_language
+from bot.people import remember_person
 from storage import repo
 from storage.db import read_scope, session_scope
 
@@ -45,7 +46,6 @@ class Call:
     user_id: str
     args: list[str]
     raw_args: str
-    lang: str
     settings: Settings
     engine: Engine
     team_id: str
@@ -54,6 +54,15 @@ class Call:
     body: dict[str, Any]
     client: WebClient
     context: BoltContext
+
+    @cached_property
+    def lang(self) -> str:
+        """The caller's language, read when an answer needs it: a checklist, `status` and `blockers` choose it
+        with what they read anyway (`checklists.reader`)."""
+        with read_scope(self.engine) as session:
+            return checklists.language(
+                session=session, settings=self.settings, team_id=self.team_id, user_id=self.user_id, now=self.now
+            )
 
 
 def reply(text: str) -> list[Block]:
@@ -193,12 +202,11 @@ def handle_deliverables(
     first, _, rest = text.partition(" ")
     name = ALIASES.get(first.lower(), first.lower())
     user_id = command["user_id"]
-    lang = reader_language(engine=engine, client=client, settings=settings, team_id=team_id, user_id=user_id, now=now)
+    remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)  # before any answer
     call = Call(
         user_id=user_id,
         args=rest.split(),
         raw_args=rest.strip(),
-        lang=lang,
         settings=settings,
         engine=engine,
         team_id=team_id,
@@ -210,9 +218,9 @@ def handle_deliverables(
     )
     handler = SUBCOMMANDS.get(name)
     if handler is None:
-        answer: list[Block] | None = help_blocks(lang, unknown=first)
+        answer: list[Block] | None = help_blocks(call.lang, unknown=first)
     elif name in ADMIN_ONLY and not is_admin:
-        answer = reply(t("admin.only", lang, command=f"/deliverables {name}"))
+        answer = reply(t("admin.only", call.lang, command=f"/deliverables {name}"))
     elif name in ANSWERED_LATER:
         ack()
         answer = handler(call)
