@@ -158,6 +158,22 @@ def test_owner_changes_are_applied(session: Session) -> None:
     assert repo.outlines_for_roles(session=session, plan=plan, role_keys=["qa"])
 
 
+def test_members_come_in_the_order_they_were_assigned(session: Session) -> None:
+    """Mentions in `blockers` and the digest follow the order people were given a role, past the ninth (10 after
+    9, not before), with the roles in the order of their first member, however the database aggregates them."""
+    people = [f"UZ{n}" for n in range(12, 0, -1)]  # assigned in an order their ids do not sort in
+    for index, user in enumerate(people):
+        role = "Dev Lead" if index % 3 == 1 else "SRE, on call"  # a comma in a role's name
+        repo.assign_role(session=session, team_id=TEAM, role=role, user_ids=[user], actor="cli")
+    repo.assign_role(session=session, team_id=TEAM, role="QA", user_ids=["UA1", "UA0"], actor="cli")
+    session.commit()
+    members = repo.members_by_role(session=session, team_id=TEAM)
+    assert list(members) == ["sre, on call", "dev lead", "qa"]
+    assert members["sre, on call"] == [u for i, u in enumerate(people) if i % 3 != 1]
+    assert members["dev lead"] == ["UZ11", "UZ8", "UZ5", "UZ2"]
+    assert members["qa"] == ["UA1", "UA0"]
+
+
 def test_roles_are_assigned_once_and_audited(session: Session) -> None:
     added = repo.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["U1", "U2"], actor="cli")
     assert added == ["U1", "U2"]
