@@ -334,11 +334,10 @@ def outlined_checklist_page(
     `outlines` come in the order they are drawn (`urgency`): callers filter a ranking sorted once per import.
     """
     todays = today_units(today, ctx, interactive=interactive)
-    ordered = outlines
     sizes = [len(unit.blocks) for unit in todays]
     headed: list[bool] = []
     current = None
-    for outline in ordered:  # as grouped_units: each priority's header sticks to its first deliverable
+    for outline in outlines:  # as grouped_units: each priority's header sticks to its first deliverable
         opens_group = outline.priority != current
         headed.append(opens_group)
         current = outline.priority
@@ -347,7 +346,7 @@ def outlined_checklist_page(
     pages = layout(sizes, max_blocks=max_blocks, head=len(head))
     page = min(max(page, 1), len(pages))
     shown = pages[page - 1]
-    wanted = [ordered[i - len(todays)].id for i in shown if i >= len(todays)]
+    wanted = [outlines[i - len(todays)].id for i in shown if i >= len(todays)]
     views = {view.id: view for view in load(wanted)} if wanted else {}
     room = max(max_blocks - len(head) - 2, 1)
     body: list[Block] = []
@@ -355,7 +354,7 @@ def outlined_checklist_page(
         if index < len(todays):
             unit = todays[index]
         else:
-            outline = ordered[index - len(todays)]
+            outline = outlines[index - len(todays)]
             if outline.id not in views:  # archived by a re-import since the outline was read
                 continue
             unit = deliverable_unit(views[outline.id], ctx, interactive=interactive)
