@@ -18,6 +18,7 @@ from bot.blocks import Block
 from bot.config import Settings
 from bot.i18n import t
 from bot.people import remember_person
+from handlers.common import known_language
 from storage import repo
 from storage.db import read_scope, session_scope
 
@@ -59,10 +60,9 @@ class Call:
     def lang(self) -> str:
         """The caller's language, read when an answer needs it: a checklist, `status` and `blockers` choose it
         with what they read anyway (`checklists.reader`)."""
-        with read_scope(self.engine) as session:
-            return checklists.language(
-                session=session, settings=self.settings, team_id=self.team_id, user_id=self.user_id, now=self.now
-            )
+        return known_language(
+            engine=self.engine, settings=self.settings, team_id=self.team_id, user_id=self.user_id, now=self.now
+        )
 
 
 def reply(text: str) -> list[Block]:

@@ -24,6 +24,11 @@ def reader_language(
 ) -> str:
     """The language this person reads, asking Slack about them if we never did."""
     remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
+    return known_language(engine=engine, settings=settings, team_id=team_id, user_id=user_id, now=now)
+
+
+def known_language(*, engine: Engine, settings: Settings, team_id: str, user_id: str, now: datetime) -> str:
+    """The language this person reads, from what we know of them (`reader_language` asks Slack first)."""
     with read_scope(engine) as session:
         return checklists.language(session=session, settings=settings, team_id=team_id, user_id=user_id, now=now)
 
