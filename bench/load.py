@@ -279,27 +279,28 @@ class Server:
             todo.extend(children.get(pid, []))
         return found
 
-    def rss_mb(self) -> float:
-        total = 0
+    def processes(self) -> dict[int, tuple[float, float]]:
+        """Each of the master's and workers' RSS (MB) and CPU seconds, by pid."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        found: dict[int, tuple[float, float]] = {}
         for pid in self.pids():
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            except OSError:
+                rss = next(
+                    int(line.split()[1])
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if line.startswith("VmRSS:")
+                )
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                found[pid] = (rss / 1024, (int(fields[11]) + int(fields[12])) / ticks)
+            except (OSError, IndexError, StopIteration, ValueError):
                 continue
-        return total / 1024
+        return found
+
+    def rss_mb(self) -> float:
+        return sum(rss for rss, _ in self.processes().values())
 
     def cpu_seconds(self) -> float:
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-            except (OSError, IndexError):
-                continue
-        return total / ticks
+        return sum(cpu for _, cpu in self.processes().values())
 
     def metrics(self) -> str:
         try:
@@ -505,6 +506,8 @@ class Result:
     errors: list[str] = field(default_factory=list)
     late: list[float] = field(default_factory=list)  # how far behind schedule requests went out
     memory: list[tuple[float, float]] = field(default_factory=list)  # (seconds into the run, RSS MB)
+    # (seconds into the run, {pid: (RSS MB, CPU seconds)}): the master and each worker on their own
+    processes: list[tuple[float, dict[int, tuple[float, float]]]] = field(default_factory=list)
     cpu: list[tuple[float, float]] = field(default_factory=list)  # (seconds into the run, CPU seconds)
     elapsed: float = 0.0
     fake_calls: dict[str, int] = field(default_factory=dict)
@@ -535,8 +538,10 @@ def drive(server: Server, fake: Fake, schedule: list[tuple[float, str, Job]], ta
     def sample() -> None:
         while True:
             at = time.perf_counter() - start
-            result.memory.append((at, server.rss_mb()))
-            result.cpu.append((at, server.cpu_seconds()))
+            each = server.processes()
+            result.processes.append((at, each))
+            result.memory.append((at, sum(rss for rss, _ in each.values())))
+            result.cpu.append((at, sum(cpu for _, cpu in each.values())))
             if done.wait(2.0):
                 break
 
@@ -608,6 +613,28 @@ def memory_at(result: Result, at: float) -> float:
     return min(result.memory, key=lambda sample: abs(sample[0] - at))[1] if result.memory else float("nan")
 
 
+def by_process(result: Result, minute1: float, duration: float) -> list[dict[str, float]]:
+    """Each process's RSS at minute 1 and at the end, and the CPU it used before minute 1 and after: a worker
+    that had barely worked by minute 1 starts serving inside the window, and its own first requests' growth
+    counts in the whole app's."""
+
+    def at(when: float) -> dict[int, tuple[float, float]]:
+        return min(result.processes, key=lambda sample: abs(sample[0] - when))[1] if result.processes else {}
+
+    start, first, end = at(0), at(minute1), at(duration)
+    return [
+        {
+            "pid": pid,
+            "rss_minute1": first[pid][0],
+            "rss_end": end[pid][0],
+            "cpu_to_minute1": first[pid][1] - start.get(pid, first[pid])[1],
+            "cpu_after_minute1": end[pid][1] - first[pid][1],
+        }
+        for pid in sorted(first)
+        if pid in end
+    ]
+
+
 def summary(result: Result, duration: float) -> dict[str, Any]:
     values = result.all()
     errors = sum(n for key, n in result.statuses.items() if not key.endswith(" 200"))
@@ -650,6 +677,7 @@ def summary(result: Result, duration: float) -> dict[str, Any]:
         "late_p99": percentile(result.late, 0.99),
         "memory_mb": mem,
         "memory_growth": (mem["end"] - mem["minute1"]) / mem["minute1"] if mem["minute1"] else float("nan"),
+        "memory_by_process": by_process(result, minute1, duration),
         "cpu_percent_by_fifth": cpu,
         "app_histogram": result.app_histogram,
     }
@@ -669,6 +697,13 @@ def report(label: str, ours: dict[str, Any], bare: dict[str, Any] | None) -> Non
             f"{mem['start']:6.0f}/{mem['minute1']:4.0f}/{mem['middle']:4.0f}/{mem['end']:4.0f}       "
             f"{row['memory_growth'] * 100:+6.1f}%  {cpu}"
         )
+    for row in rows:
+        each = ", ".join(
+            f"{p['rss_minute1']:.0f} -> {p['rss_end']:.0f} MB "
+            f"(CPU {p['cpu_to_minute1']:.1f} s / {p['cpu_after_minute1']:.1f} s)"
+            for p in row["memory_by_process"]
+        )
+        print(f"      {row['target']:4} by process, 1 min -> end (CPU before / after minute 1): {each}")
     for row in rows:
         late = row["after_minute1"]
         print(f"      {row['target']:4} after minute 1: p50 {ms(late['p50'])}  p95 {ms(late['p95'])}  "

@@ -21,8 +21,24 @@ def test_load_benchmark_runs_and_reports(tmp_path: Path, capsys: pytest.CaptureF
     figures = json.loads(out.read_text())["sqlite/A"]["ours"]
     assert figures["requests"] == 10 and figures["errors"] == 0 and figures["fake_failed"] == 0
     assert figures["memory_mb"]["start"] > 0
+    processes = figures["memory_by_process"]  # the master and its two workers, each on its own
+    assert len(processes) == 3 and all(p["rss_minute1"] > 0 and p["rss_end"] > 0 for p in processes)
+    assert "by process, 1 min -> end" in printed
     assert json.loads(out.read_text())["machine"]["speed_s"] > 0  # runs on different days compare by it
     assert "machine speed:" in printed
+
+
+def test_memory_by_process_tells_a_worker_that_starts_serving_after_minute_one() -> None:
+    result = load.Result("ours")
+    result.processes = [
+        (0.0, {10: (80.0, 1.0), 11: (86.0, 5.0), 12: (86.0, 5.0)}),
+        (60.0, {10: (80.0, 1.0), 11: (92.0, 20.0), 12: (86.0, 5.1)}),  # 12 idle so far
+        (300.0, {10: (80.0, 1.0), 11: (99.0, 60.0), 12: (95.0, 30.0)}),  # 12 grew once it served
+    ]
+    rows = {row["pid"]: row for row in load.by_process(result, 60.0, 300.0)}
+    assert rows[12]["rss_minute1"] == 86.0 and rows[12]["rss_end"] == 95.0
+    assert rows[12]["cpu_to_minute1"] == pytest.approx(0.1) and rows[12]["cpu_after_minute1"] == pytest.approx(24.9)
+    assert rows[11]["cpu_to_minute1"] == pytest.approx(15.0) and rows[10]["cpu_after_minute1"] == 0.0
 
 
 def test_busy_cores_spin_during_the_run_and_stop_after() -> None:
