@@ -296,12 +296,6 @@ class Server:
                 continue
         return found
 
-    def rss_mb(self) -> float:
-        return sum(rss for rss, _ in self.processes().values())
-
-    def cpu_seconds(self) -> float:
-        return sum(cpu for _, cpu in self.processes().values())
-
     def metrics(self) -> str:
         try:
             return requests.get(f"{self.url}/metrics", timeout=10).text
@@ -609,19 +603,20 @@ def ms(value: float) -> str:
     return f"{value * 1000:7.1f}" if value == value else "    n/a"
 
 
+def nearest(samples: list[tuple[float, Any]], at: float, missing: Any) -> Any:
+    """The value of the sample taken nearest `at` seconds into the run."""
+    return min(samples, key=lambda sample: abs(sample[0] - at))[1] if samples else missing
+
+
 def memory_at(result: Result, at: float) -> float:
-    return min(result.memory, key=lambda sample: abs(sample[0] - at))[1] if result.memory else float("nan")
+    return float(nearest(result.memory, at, float("nan")))
 
 
 def by_process(result: Result, minute1: float, duration: float) -> list[dict[str, float]]:
     """Each process's RSS at minute 1 and at the end, and the CPU it used before minute 1 and after: a worker
     that had barely worked by minute 1 starts serving inside the window, and its own first requests' growth
     counts in the whole app's."""
-
-    def at(when: float) -> dict[int, tuple[float, float]]:
-        return min(result.processes, key=lambda sample: abs(sample[0] - when))[1] if result.processes else {}
-
-    start, first, end = at(0), at(minute1), at(duration)
+    start, first, end = (nearest(result.processes, when, {}) for when in (0, minute1, duration))
     return [
         {
             "pid": pid,
