@@ -12,7 +12,7 @@ repeated request changes nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -388,9 +388,14 @@ def status_blocks(
     return blocks[:MESSAGE_BLOCKS]
 
 
+def mention_all(user_ids: Iterable[str]) -> str:
+    """People as Slack mentions, separated by spaces."""
+    return " ".join(f"<@{uid}>" for uid in user_ids)
+
+
 def mentions(members: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """Role key -> its people as Slack mentions (`repo.members_by_role`), joined once for all the lines naming it."""
-    return {key: " ".join(f"<@{uid}>" for uid in people) for key, people in members.items() if people}
+    return {key: mention_all(people) for key, people in members.items() if people}
 
 
 def owners_text(view: DeliverableView | DeliverableTally, mentioned: Mapping[str, str], ctx: Ctx) -> str:

@@ -124,7 +124,7 @@ def build_digest(
             people = sorted({uid for o in view.owners for uid in members.get(o.role_key, [])})
             escalated.update(people)
             if people:
-                line += "\n    " + t("digest.escalated", lang, mentions=" ".join(f"<@{u}>" for u in people), days=late)
+                line += "\n    " + t("digest.escalated", lang, mentions=blocks.mention_all(people), days=late)
         blocker_lines.append(line)
     overdue_lines = [blocks.blocker_line(v, mentioned, ctx) for v in overdue]
 

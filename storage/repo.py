@@ -105,7 +105,8 @@ def _head(dialect: str) -> Any:
     )
 
 
-_HEADS = {dialect: _head(dialect) for dialect in ("postgresql", "sqlite")}
+_DIALECTS = ("postgresql", "sqlite")  # statements built per dialect: its aggregate function differs
+_HEADS = {dialect: _head(dialect) for dialect in _DIALECTS}
 
 
 def head(*, session: Session, team_id: str, user_id: str) -> Head:
@@ -466,7 +467,7 @@ def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 
 _DONE_IDS = {
     dialect: sa_select(_aggregate(dialect, col(Deliverable.id), ",")).where(*_done(bindparam("plan_id")))
-    for dialect in _HEADS
+    for dialect in _DIALECTS
 }
 
 
@@ -612,7 +613,7 @@ def _members(dialect: str) -> Any:
     )
 
 
-_MEMBERS = {dialect: _members(dialect) for dialect in ("postgresql", "sqlite")}
+_MEMBERS = {dialect: _members(dialect) for dialect in _DIALECTS}
 
 
 def members_by_role(*, session: Session, team_id: str) -> dict[str, list[str]]:
