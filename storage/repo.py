@@ -316,9 +316,11 @@ _PAGE_ITEMS = (
     .order_by(col(ChecklistItem.position))
 )
 EVIDENCE_SHOWN = 5  # pieces of evidence drawn under a deliverable: the latest live ones
-_LIVE_EVIDENCE = (
+# Live pieces ranked by id alone, and only the drawn ones read whole: a deliverable with many pieces costs a
+# ranking of ids, not a read of every text and link it gathered.
+_LIVE_RANKED = (
     sa_select(
-        *_DRAWN_EVIDENCE,
+        col(Evidence.id).label("ranked_id"),
         func.row_number()
         .over(partition_by=col(Evidence.deliverable_id), order_by=col(Evidence.id).desc())
         .label("from_latest"),
@@ -328,7 +330,10 @@ _LIVE_EVIDENCE = (
     .subquery()
 )
 _PAGE_EVIDENCE = (
-    sa_select(_LIVE_EVIDENCE).where(_LIVE_EVIDENCE.c.from_latest <= EVIDENCE_SHOWN).order_by(_LIVE_EVIDENCE.c.id)
+    sa_select(*_DRAWN_EVIDENCE, _LIVE_RANKED.c.live)
+    .join_from(_LIVE_RANKED, Evidence, col(Evidence.id) == _LIVE_RANKED.c.ranked_id)
+    .where(_LIVE_RANKED.c.from_latest <= EVIDENCE_SHOWN)
+    .order_by(col(Evidence.id))
 )
 
 

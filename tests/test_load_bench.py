@@ -81,3 +81,14 @@ def test_vacuum_before_a_scenario_vacuums_the_bench_schema_on_postgresql(tmp_pat
             engine.dispose()
     assert load.vacuum("sqlite:///nothing-here.db") is None  # SQLite: nothing to do, no file made
     assert not Path("nothing-here.db").exists()
+
+
+def test_evidence_pages_benchmark_draws_the_pieces_it_hands_in(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import evidence_pages
+
+    assert evidence_pages.main(["--draws", "2", "--deliverables", "60", "--people", "10"]) == 0
+    printed = capsys.readouterr().out
+    steps = [line for line in printed.splitlines() if "pieces on each" in line]
+    assert [int(line.split()[0]) for line in steps] == list(evidence_pages.STEPS)
+    sizes = [int(line.rsplit("page of ", 1)[1].split()[0].replace(",", "")) for line in steps]
+    assert sizes[1] > sizes[0]  # the pieces handed in are on the page it times
