@@ -6,8 +6,8 @@
 Builds the load benchmark's plan (2,000 deliverables, 500 people), takes one person who owns deliverables
 that ask for evidence, and hands in more and more pieces on each of them (a text of ~300 characters; one
 in ten withdrawn). After each step it draws that person's `mine` page (the first page: 50 blocks) again
-and again and prints the page's p50/p90, the page's evidence query on its own, and the page's size.
-Prints, never asserts.
+and again and prints the page's p50/p90, its evidence query on its own (for 22 of those deliverables, about
+what one page draws), and the page's size. Prints, never asserts.
 """
 
 from __future__ import annotations
