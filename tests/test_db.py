@@ -57,3 +57,17 @@ def test_a_connection_the_server_closed_while_idle_is_replaced(
     finally:
         engine.dispose()
         admin.dispose()
+
+
+def test_every_sqlite_connection_keeps_a_small_page_cache(settings: Settings) -> None:
+    """Each pooled SQLite connection holds its own page cache in the worker's memory: every one gets the small
+    one, not only the first."""
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL keeps its cache in the server")
+    engine = db.make_engine(settings.database_url)
+    try:
+        with engine.connect() as first, engine.connect() as second:
+            sizes = [c.execute(text("PRAGMA cache_size")).scalar() for c in (first, second)]
+        assert sizes == [-db.SQLITE_CACHE_KB, -db.SQLITE_CACHE_KB]
+    finally:
+        engine.dispose()
