@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bench.load import TEAM, database, prepare_database
+from bench.load import TEAM, database, percentile, prepare_database, vacuum
 from bot import checklists
 from bot.config import Settings
 from storage import db, repo
@@ -64,10 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                             )
                         )
             held = pieces
-            if args.backend == "postgres":  # statistics, as autovacuum would have them
-                with engine.connect() as connection:
-                    autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-                    autocommit.exec_driver_sql("VACUUM ANALYZE evidence")
+            vacuum(url)  # PostgreSQL: statistics, as autovacuum would have them (SQLite: nothing)
             drawn = len(json.dumps(_draw(engine, settings, user, now), ensure_ascii=False))
             page = _timed(args.draws, lambda: _draw(engine, settings, user, now))
             query = _timed(args.draws, lambda: _evidence_query(engine, targets))
@@ -91,13 +87,12 @@ def _evidence_query(engine: Engine, targets: list[int]) -> None:
 
 
 def _timed(times: int, work: Callable[[], object]) -> tuple[float, float]:
-    spent = []
+    spent: list[float] = []
     for _ in range(times):
         started = time.perf_counter()
         work()
         spent.append((time.perf_counter() - started) * 1000)
-    spent.sort()
-    return statistics.median(spent), spent[int(len(spent) * 0.9) - 1]
+    return percentile(spent, 0.5), percentile(spent, 0.9)
 
 
 if __name__ == "__main__":
