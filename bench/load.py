@@ -716,7 +716,10 @@ def report(label: str, ours: dict[str, Any], bare: dict[str, Any] | None) -> Non
     if bare:
         ratio = ours["p95"] / bare["p95"] if bare["p95"] else float("nan")
         settled = ours["after_minute1"]["p95"] / bare["after_minute1"]["p95"] if bare["after_minute1"]["p95"] else 0
-        print(f"      p95 ours/bare: {ratio:.2f}x (after minute 1: {settled:.2f}x)")
+        print(f"      p95 ours/bare: {ratio:.2f}x (after minute 1: {settled:.2f}x)", end="")
+        if "speed_s" in ours and "speed_s" in bare:  # a ratio of runs made on a slower and a faster machine
+            print(f"; machine speed before each: ours {ours['speed_s']:.3f} s, bare {bare['speed_s']:.3f} s", end="")
+        print()
         ours["ratio_p95"] = ratio
         ours["ratio_p95_after_minute1"] = settled
         past = ours.get("share_past_1_5x_bare_p95", float("nan"))
@@ -793,8 +796,9 @@ def main(argv: list[str] | None = None) -> int:
                                 work, args.users, args.per_minute, duration, rng, bare=target == "bare"
                             )
                         log = workdir / f"{backend}-{scenario}-{target}.log"
+                        speed_now = machine_speed()  # the two apps run minutes apart, and the machine drifts
                         print(f"[{backend}] scenario {scenario}, {target}: {len(schedule)} requests over "
-                              f"{duration:.0f} s (log {log})", flush=True)  # fmt: skip
+                              f"{duration:.0f} s; machine speed {speed_now:.3f} s (log {log})", flush=True)  # fmt: skip
                         server = Server(target, url, fake.base_url, args.workers, log)
                         try:
                             with busy(args.busy_cores):
@@ -802,6 +806,7 @@ def main(argv: list[str] | None = None) -> int:
                         finally:
                             server.stop()
                         results[target] = summary(result, duration)
+                        results[target]["speed_s"] = speed_now
                         answers[target] = result.all()
                     if "bare" in results:
                         results["ours"]["share_past_1_5x_bare_p95"] = share_past(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,9 @@ def test_load_benchmark_runs_and_reports(tmp_path: Path, capsys: pytest.CaptureF
     assert "by process, 1 min -> end" in printed
     assert json.loads(out.read_text())["machine"]["speed_s"] > 0  # runs on different days compare by it
     assert "machine speed:" in printed
+    # and again before each app's run: ours and the bare app run minutes apart, and a machine drifts
+    assert figures["speed_s"] > 0
+    assert re.search(r"scenario A, ours: 10 requests over 2 s; machine speed \d+\.\d{3} s", printed)
 
 
 def test_memory_by_process_tells_a_worker_that_starts_serving_after_minute_one() -> None:
