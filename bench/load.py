@@ -716,10 +716,12 @@ def report(label: str, ours: dict[str, Any], bare: dict[str, Any] | None) -> Non
     if bare:
         ratio = ours["p95"] / bare["p95"] if bare["p95"] else float("nan")
         settled = ours["after_minute1"]["p95"] / bare["after_minute1"]["p95"] if bare["after_minute1"]["p95"] else 0
-        print(f"      p95 ours/bare: {ratio:.2f}x (after minute 1: {settled:.2f}x)", end="")
-        if "speed_s" in ours and "speed_s" in bare:  # a ratio of runs made on a slower and a faster machine
-            print(f"; machine speed before each: ours {ours['speed_s']:.3f} s, bare {bare['speed_s']:.3f} s", end="")
-        print()
+        speeds = (  # a ratio of two runs minutes apart: was the machine as fast for both?
+            f"; machine speed before each: ours {ours['speed_s']:.3f} s, bare {bare['speed_s']:.3f} s"
+            if "speed_s" in ours and "speed_s" in bare
+            else ""
+        )
+        print(f"      p95 ours/bare: {ratio:.2f}x (after minute 1: {settled:.2f}x){speeds}")
         ours["ratio_p95"] = ratio
         ours["ratio_p95_after_minute1"] = settled
         past = ours.get("share_past_1_5x_bare_p95", float("nan"))

@@ -96,3 +96,19 @@ def test_evidence_pages_benchmark_draws_the_pieces_it_hands_in(capsys: pytest.Ca
     assert [int(line.split()[0]) for line in steps] == list(evidence_pages.STEPS)
     sizes = [int(line.rsplit("page of ", 1)[1].split()[0].replace(",", "")) for line in steps]
     assert sizes[1] > sizes[0]  # the pieces handed in are on the page it times
+
+
+def test_the_ratio_is_printed_with_the_machine_speed_before_each_app(capsys: pytest.CaptureFixture[str]) -> None:
+    timed = {"p50": 0.010, "p95": 0.020, "p99": 0.030}
+    ours = {
+        "target": "ours", "requests": 10, "throughput": 5.0, "max": 0.04, "errors": 0, "fake_failed": 0,
+        "memory_mb": {"start": 90.0, "minute1": 95.0, "middle": 96.0, "end": 97.0}, "memory_growth": 0.02,
+        "cpu_percent_by_fifth": [20.0], "memory_by_process": [], "after_minute1": dict(timed), "by_kind": {},
+        "app_histogram": {}, "fake_calls": {}, "late_p99": 0.001, "speed_s": 0.251, **timed,
+    }  # fmt: skip
+    bare = {**ours, "target": "bare", "p95": 0.010, "after_minute1": {**timed, "p95": 0.010}, "speed_s": 0.174}
+    load.report("sqlite, scenario A", ours, bare)
+    printed = capsys.readouterr().out
+    line = "p95 ours/bare: 2.00x (after minute 1: 2.00x); machine speed before each: ours 0.251 s, bare 0.174 s"
+    assert line in printed
+    assert ours["ratio_p95"] == pytest.approx(2.0)
