@@ -162,25 +162,30 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 @command("run")
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Start the app: import the document if the database is empty; serve Slack, or preview without tokens."""
+    from bot.i18n import t
     from bot.runtime import import_seed_if_empty, open_database
 
     engine = open_database(settings)
     summary = import_seed_if_empty(engine, settings)
+    lang = _lang(settings, _plan_language(engine, settings))  # what a person reads: LANGUAGE, else the document's
     if summary:
-        out(f"Imported {settings.deliverables_file}: {summary}\n")
+        out(t("run.imported", lang, path=settings.deliverables_file, summary=summary) + "\n")
     if settings.slack_enabled and "serve" in COMMANDS:
         return COMMANDS["serve"](args, settings)
     from bot.preview import preview
 
     out(preview(settings, user=None, role=None, digest_only=False, now=datetime.now(UTC)).as_text())
-    out("\n" + NO_SLACK_HINT)
+    out("\n" + t("run.no_slack", lang))
     return 0
 
 
-NO_SLACK_HINT = """\
-No Slack tokens are set, so nothing was sent: above is what each owner and the digest channel would get.
-To connect Slack, create the app from manifest.yml (README, "Connect Slack"), put SLACK_BOT_TOKEN and
-SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) in .env, and run `make run` again."""
+def _plan_language(engine: Any, settings: Settings) -> str | None:
+    from storage import repo
+    from storage.db import session_scope
+
+    with session_scope(engine) as session:
+        plan = repo.active_plan(session=session, team_id=settings.team_id)
+        return plan.language if plan else None
 
 
 def build_parser() -> argparse.ArgumentParser:

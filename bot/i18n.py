@@ -234,6 +234,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.failed": {"es": "No he podido leer el archivo: {error}", "en": "I could not read the file: {error}"},
     "import.done": {"es": "Documento importado: {summary}", "en": "Document imported: {summary}"},
+    "run.imported": {"es": "Importado {path}: {summary}", "en": "Imported {path}: {summary}"},
+    "run.no_slack": {
+        "es": "No hay tokens de Slack, así que no se ha enviado nada: arriba está lo que recibiría cada responsable y el\n"
+        "canal del resumen. Para conectar Slack, crea la app desde manifest.yml (README, «Connect Slack»), pon\n"
+        "SLACK_BOT_TOKEN y SLACK_SIGNING_SECRET (o SLACK_APP_TOKEN para Socket Mode) en .env y vuelve a ejecutar\n"
+        "`make run`.",
+        "en": "No Slack tokens are set, so nothing was sent: above is what each owner and the digest channel would get.\n"
+        "To connect Slack, create the app from manifest.yml (README, “Connect Slack”), put SLACK_BOT_TOKEN and\n"
+        "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) in .env, and run `make run` again.",
+    },
     # ticks and permissions
     "tick.not_owner": {
         "es": "Solo los responsables de «{title}» ({owners}) o un admin pueden marcar sus ítems. No he cambiado nada.",

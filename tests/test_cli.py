@@ -119,12 +119,23 @@ def test_import_reimport_roles_preview_export(cli, tmp_path: Path) -> None:
 
 def test_run_without_slack_imports_the_seed_and_previews(cli) -> None:
     code, out, _ = cli("run")
-    assert code == 0
-    assert "Imported" in out and "17 nuevos" in out
+    assert code == 0  # in the document's language (Spanish), from the first line to the last
+    assert "Importado" in out and "Versión 1: 17 nuevos" in out and "+ nuevo: #1 PR Final Aprobado" in out
     assert "Secrets en Secret Manager" in out and "Resumen de bloqueadores" in out
-    assert "No Slack tokens are set" in out and "manifest.yml" in out
+    assert "No hay tokens de Slack" in out and "manifest.yml" in out and "No Slack tokens" not in out
     code, out, _ = cli("run")
-    assert "Imported" not in out  # the second start finds the plan already there
+    assert "Importado" not in out  # the second start finds the plan already there
+    assert "No hay tokens de Slack" in out
+
+
+def test_run_speaks_the_configured_language_from_the_import_to_the_hint(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "en")
+    code, out, _ = cli("run")
+    assert code == 0
+    assert "Imported" in out and "Version 1: 17 added" in out and "+ added: #1 PR Final Aprobado" in out
+    assert "nuevos" not in out and "+ nuevo:" not in out
+    assert "No Slack tokens are set" in out and "No hay tokens" not in out
+    assert "open blockers" in out
 
 
 def test_serve_without_tokens_says_what_is_missing(cli) -> None:
