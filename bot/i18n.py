@@ -234,6 +234,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.failed": {"es": "No he podido leer el archivo: {error}", "en": "I could not read the file: {error}"},
     "import.done": {"es": "Documento importado: {summary}", "en": "Document imported: {summary}"},
+    "preview.user": {"es": "MD a @{user}", "en": "DM @{user}"},
+    "preview.role": {"es": "MD al rol {role}", "en": "DM to role {role}"},
+    "preview.unassigned": {"es": "MD a {role} (aún sin nadie asignado)", "en": "DM to {role} (nobody assigned yet)"},
+    "preview.digest": {"es": "#{channel} — resumen", "en": "#{channel} — digest"},
+    "preview.no_channel": {"es": "(DIGEST_CHANNEL sin definir)", "en": "(DIGEST_CHANNEL not set)"},
+    "preview.nothing": {"es": "No se enviaría nada.", "en": "Nothing would be sent."},
     "run.imported": {"es": "Importado {path}: {summary}", "en": "Imported {path}: {summary}"},
     "run.no_slack": {
         "es": "No hay tokens de Slack, así que no se ha enviado nada: arriba está lo que recibiría cada responsable y el\n"

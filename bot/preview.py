@@ -10,6 +10,7 @@ from bot import checklists
 from bot.blocks import MESSAGE_BLOCKS
 from bot.config import Settings
 from bot.digest import build_digest
+from bot.i18n import choose_language, t
 from bot.render_text import blocks_to_text
 from bot.runtime import open_database
 from storage import repo
@@ -20,15 +21,17 @@ from storage.db import session_scope
 class Message:
     """One message that would be sent: where to, and its blocks."""
 
-    to: str
+    to: str  # the address, the same in every language (`--json`)
     blocks: list[dict[str, Any]]
     text: str = ""
     thread: list[list[dict[str, Any]]] = field(default_factory=list)
+    label: str = ""  # the address as the reader's language says it (the text preview's heading)
 
 
 @dataclass
 class Preview:
     messages: list[Message] = field(default_factory=list)
+    lang: str = "en"
 
     def as_json(self) -> list[dict[str, Any]]:
         return [
@@ -42,8 +45,8 @@ class Preview:
             body = blocks_to_text(message.blocks)
             for reply in message.thread:
                 body += "\n\n  ↳ " + blocks_to_text(reply).replace("\n", "\n    ")
-            parts.append(f"{'━' * 72}\n▶ {message.to}\n{'━' * 72}\n{body}")
-        return "\n\n".join(parts) if parts else "Nothing would be sent."
+            parts.append(f"{'━' * 72}\n▶ {message.label or message.to}\n{'━' * 72}\n{body}")
+        return "\n\n".join(parts) if parts else t("preview.nothing", self.lang)
 
 
 def preview(settings: Settings, *, user: str | None, role: str | None, digest_only: bool, now: datetime) -> Preview:
@@ -53,16 +56,33 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
     team = settings.team_id
     with session_scope(engine) as session:
         plan = repo.active_plan(session=session, team_id=team)
+        result.lang = lang = choose_language(
+            person_language=None, setting=settings.language, plan_language=plan.language if plan else None
+        )
         if not digest_only and plan is not None and plan.id is not None:
             if user:
                 page = checklists.user_checklist(
                     session=session, settings=settings, team_id=team, user_id=user, now=now, surface="reminder"
                 )
                 if page:
-                    result.messages.append(Message(to=f"DM @{user}", blocks=page.blocks, text=page.text))
+                    result.messages.append(
+                        Message(
+                            to=f"DM @{user}",
+                            blocks=page.blocks,
+                            text=page.text,
+                            label=t("preview.user", lang, user=user),
+                        )
+                    )
             elif role:
                 page = checklists.role_checklist(session=session, settings=settings, team_id=team, role=role, now=now)
-                result.messages.append(Message(to=f"DM to role {role}", blocks=page.blocks, text=page.text))
+                result.messages.append(
+                    Message(
+                        to=f"DM to role {role}",
+                        blocks=page.blocks,
+                        text=page.text,
+                        label=t("preview.role", lang, role=role),
+                    )
+                )
             else:
                 members = repo.members_by_role(session=session, team_id=team)
                 people = list(dict.fromkeys(uid for ids in members.values() for uid in ids))
@@ -76,7 +96,14 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                         surface="reminder",
                     )
                     if page:
-                        result.messages.append(Message(to=f"DM @{uid}", blocks=page.blocks, text=page.text))
+                        result.messages.append(
+                            Message(
+                                to=f"DM @{uid}",
+                                blocks=page.blocks,
+                                text=page.text,
+                                label=t("preview.user", lang, user=uid),
+                            )
+                        )
                 for key, name in repo.plan_roles(session=session, plan_id=plan.id).items():
                     if key in members:
                         continue
@@ -84,18 +111,24 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                         session=session, settings=settings, team_id=team, role=name, now=now
                     )
                     result.messages.append(
-                        Message(to=f"DM to {name} (nobody assigned yet)", blocks=page.blocks, text=page.text)
+                        Message(
+                            to=f"DM to {name} (nobody assigned yet)",
+                            blocks=page.blocks,
+                            text=page.text,
+                            label=t("preview.unassigned", lang, role=name),
+                        )
                     )
         if not user and not role:
             digest = build_digest(session=session, settings=settings, team_id=team, now=now, previous=None)
             if digest:
-                channel = settings.digest_channel or "(DIGEST_CHANNEL not set)"
+                channel = settings.digest_channel.lstrip("#") if settings.digest_channel else None
                 result.messages.append(
                     Message(
-                        to=f"#{channel.lstrip('#')} — digest",
+                        to=f"#{channel or '(DIGEST_CHANNEL not set)'} — digest",
                         blocks=digest.summary,
                         text=digest.text,
                         thread=digest.thread,
+                        label=t("preview.digest", lang, channel=channel or t("preview.no_channel", lang)),
                     )
                 )
     for message in result.messages:

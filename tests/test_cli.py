@@ -123,6 +123,8 @@ def test_run_without_slack_imports_the_seed_and_previews(cli) -> None:
     assert "Importado" in out and "Versión 1: 17 nuevos" in out and "+ nuevo: #1 PR Final Aprobado" in out
     assert "Secrets en Secret Manager" in out and "Resumen de bloqueadores" in out
     assert "No hay tokens de Slack" in out and "manifest.yml" in out and "No Slack tokens" not in out
+    assert "▶ MD a Dev Lead (aún sin nadie asignado)" in out and "▶ #(DIGEST_CHANNEL sin definir) — resumen" in out
+    assert "nobody assigned" not in out and "DM to" not in out
     code, out, _ = cli("run")
     assert "Importado" not in out  # the second start finds the plan already there
     assert "No hay tokens de Slack" in out
@@ -135,6 +137,7 @@ def test_run_speaks_the_configured_language_from_the_import_to_the_hint(cli, mon
     assert "Imported" in out and "Version 1: 17 added" in out and "+ added: #1 PR Final Aprobado" in out
     assert "nuevos" not in out and "+ nuevo:" not in out
     assert "No Slack tokens are set" in out and "No hay tokens" not in out
+    assert "▶ DM to Dev Lead (nobody assigned yet)" in out and "▶ #(DIGEST_CHANNEL not set) — digest" in out
     assert "open blockers" in out
 
 
