@@ -54,9 +54,16 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
     engine = open_database(settings)
     result = Preview()
     team = settings.team_id
+
+    def send(key: str, blocks: list[dict[str, Any]], text: str, **names: str) -> None:
+        """A message to the address `key` names: in English for `to` (the same in every language), in the reader's
+        language for the heading."""
+        message = Message(to=t(key, "en", **names), blocks=blocks, text=text, label=t(key, result.lang, **names))
+        result.messages.append(message)
+
     with session_scope(engine) as session:
         plan = repo.active_plan(session=session, team_id=team)
-        result.lang = lang = choose_language(
+        result.lang = choose_language(
             person_language=None, setting=settings.language, plan_language=plan.language if plan else None
         )
         if not digest_only and plan is not None and plan.id is not None:
@@ -65,24 +72,10 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                     session=session, settings=settings, team_id=team, user_id=user, now=now, surface="reminder"
                 )
                 if page:
-                    result.messages.append(
-                        Message(
-                            to=f"DM @{user}",
-                            blocks=page.blocks,
-                            text=page.text,
-                            label=t("preview.user", lang, user=user),
-                        )
-                    )
+                    send("preview.user", page.blocks, page.text, user=user)
             elif role:
                 page = checklists.role_checklist(session=session, settings=settings, team_id=team, role=role, now=now)
-                result.messages.append(
-                    Message(
-                        to=f"DM to role {role}",
-                        blocks=page.blocks,
-                        text=page.text,
-                        label=t("preview.role", lang, role=role),
-                    )
-                )
+                send("preview.role", page.blocks, page.text, role=role)
             else:
                 members = repo.members_by_role(session=session, team_id=team)
                 people = list(dict.fromkeys(uid for ids in members.values() for uid in ids))
@@ -96,39 +89,29 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                         surface="reminder",
                     )
                     if page:
-                        result.messages.append(
-                            Message(
-                                to=f"DM @{uid}",
-                                blocks=page.blocks,
-                                text=page.text,
-                                label=t("preview.user", lang, user=uid),
-                            )
-                        )
+                        send("preview.user", page.blocks, page.text, user=uid)
                 for key, name in repo.plan_roles(session=session, plan_id=plan.id).items():
                     if key in members:
                         continue
                     page = checklists.role_checklist(
                         session=session, settings=settings, team_id=team, role=name, now=now
                     )
-                    result.messages.append(
-                        Message(
-                            to=f"DM to {name} (nobody assigned yet)",
-                            blocks=page.blocks,
-                            text=page.text,
-                            label=t("preview.unassigned", lang, role=name),
-                        )
-                    )
+                    send("preview.unassigned", page.blocks, page.text, role=name)
         if not user and not role:
             digest = build_digest(session=session, settings=settings, team_id=team, now=now, previous=None)
             if digest:
                 channel = settings.digest_channel.lstrip("#") if settings.digest_channel else None
+
+                def address(lang: str) -> str:
+                    return t("preview.digest", lang, channel=channel or t("preview.no_channel", lang))
+
                 result.messages.append(
                     Message(
-                        to=f"#{channel or '(DIGEST_CHANNEL not set)'} — digest",
+                        to=address("en"),
                         blocks=digest.summary,
                         text=digest.text,
                         thread=digest.thread,
-                        label=t("preview.digest", lang, channel=channel or t("preview.no_channel", lang)),
+                        label=address(result.lang),
                     )
                 )
     for message in result.messages:
