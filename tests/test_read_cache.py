@@ -292,3 +292,92 @@ def test_a_page_shows_how_many_pieces_are_live_and_the_latest_five(engine: Engin
         who = reader(session=session, settings=settings, plan=plan, team_id=TEAM, user_id="UDEV", now=NOW)
         lines = blocks.evidence_lines(full, ctx_for(who, plan))
     assert json.dumps(lines, ensure_ascii=False)[1:-1] in drawn
+
+
+def units_drawn() -> tuple[int, int]:
+    """How many deliverable units this process drew (misses) and took as drawn (hits) so far."""
+    from bot.blocks import _drawn_unit
+
+    info = _drawn_unit.cache_info()
+    return info.misses, info.hits
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_a_page_drawn_again_reuses_its_units_and_each_change_elsewhere_shows_at_once(
+    engine: Engine, other: Engine, settings: Settings
+) -> None:
+    """Units are kept by the rows they were drawn from, so a change anywhere (a tick, evidence handed in or
+    withdrawn, in this process or another) makes new rows and a new drawing, never a stale one."""
+    from bot import evidence
+    from bot.blocks import _drawn_unit
+
+    _drawn_unit.cache_clear()  # as in a new process: earlier tests drew the same rows
+    first = mine(engine, settings)
+    misses, hits = units_drawn()
+    assert misses == 2
+    assert mine(engine, settings) == first
+    assert units_drawn() == (misses, hits + 2)  # the SRE's two deliverables, not drawn again
+
+    with db.session_scope(other) as session:
+        tick_one(session, "Provision LOG_TOKEN", user_id="USRE")
+    ticked = mine(engine, settings)
+    assert '"initial_options"' in ticked and '"initial_options"' not in first
+    assert units_drawn()[0] == misses + 1  # only the ticked deliverable's unit is drawn again
+
+    with db.session_scope(other) as session:
+        secrets = session.exec(select(Deliverable).where(Deliverable.title == "Secrets in the secret manager")).one()
+        handed = evidence.hand_in(
+            session=session,
+            team_id=TEAM,
+            deliverable_id=secrets.id or 0,
+            user_id="USRE",
+            is_admin=False,
+            link="https://example.com/vault-audit",
+        )
+    assert "example.com/vault-audit" in mine(engine, settings)
+    with db.session_scope(other) as session:
+        evidence.withdraw(
+            session=session, team_id=TEAM, evidence_id=handed.pieces[0].id or 0, user_id="USRE", is_admin=False
+        )
+    assert "example.com/vault-audit" not in mine(engine, settings)
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_a_kept_unit_is_drawn_for_each_language_and_day(engine: Engine, settings: Settings) -> None:
+    from datetime import timedelta
+
+    from bot.i18n import t
+
+    def drawn(lang: str, days: int) -> str:
+        with db.session_scope(engine) as session:
+            page = checklists.user_checklist(
+                session=session,
+                settings=settings.model_copy(update={"language": lang}),
+                team_id=TEAM,
+                user_id="USRE",
+                now=NOW + timedelta(days=days),
+            )
+        assert page is not None
+        return json.dumps(page.blocks, ensure_ascii=False)
+
+    with db.session_scope(engine) as session:  # the Dev Lead's PR is due on the 9th
+        repo.assign_role(session=session, team_id=TEAM, role="Dev Lead", user_ids=["USRE"], actor="cli")
+    for lang in ("en", "es", "en"):  # back and forth: each reader gets their own language, not the last drawn
+        page = drawn(lang, 0)
+        assert t("evidence.button", lang) in page and t("due.tomorrow", lang) in page
+        other_lang = "es" if lang == "en" else "en"
+        assert t("due.tomorrow", other_lang) not in page
+    next_day = drawn("en", 1)  # the same rows the next morning: due today, no longer tomorrow
+    assert t("due.today", "en") in next_day and t("due.tomorrow", "en") not in next_day
+
+
+@pytest.mark.usefixtures("plan_for_sre")
+def test_pages_of_two_surfaces_share_units_without_taking_each_others_ids(engine: Engine, settings: Settings) -> None:
+    """A page relabels its actions blocks with its surface and page; the kept units stay as drawn."""
+    first = mine(engine, settings)
+    with db.session_scope(engine) as session:
+        role = checklists.role_checklist(session=session, settings=settings, team_id=TEAM, role="SRE", now=NOW)
+    role_ids = [block["block_id"] for block in role.blocks if block["type"] == "actions"]
+    assert role_ids and all(block_id.startswith("role:sre|1|") for block_id in role_ids)
+    again = mine(engine, settings)
+    assert again == first and "role:sre|" not in again
