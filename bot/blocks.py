@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from bot.i18n import due_text, t
@@ -196,51 +195,8 @@ def evidence_summary(piece: Any) -> str:
     return f"{target} — {who}, {when}"
 
 
-DRAWN_UNITS_KEPT = 256  # per process, ~6 KB each: page 1 of everyone sharing a role shows the same deliverables
-
-
-class _SameRows:
-    """A view as the cache of drawn units sees it: equal to another read from equal rows, with equal owners and
-    section milestone. Whatever `_draw_unit` reads of a view comes from those."""
-
-    __slots__ = ("key", "view")
-
-    def __init__(self, view: DeliverableView) -> None:
-        self.view: DeliverableView | None = view
-        self.key = (view.rows, tuple(view.role_names), view.section.milestone if view.section else None)
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _SameRows) and self.key == other.key
-
-
-@lru_cache(maxsize=DRAWN_UNITS_KEPT)
-def _drawn_unit(
-    same: _SameRows, lang: str, today: date, evidence_label: str | None, interactive: bool, show_notes: bool
-) -> tuple[Block, ...]:
-    ctx = Ctx(lang=lang, today=today, evidence_label=evidence_label)  # no reader: a unit is the same for everyone
-    view, same.view = same.view, None  # kept as the cache's key: by its rows, not by the view and its shape
-    assert view is not None
-    return tuple(_draw_unit(view, ctx, interactive=interactive, show_notes=show_notes))
-
-
 def deliverable_unit(view: DeliverableView, ctx: Ctx, *, interactive: bool = True, show_notes: bool = True) -> Unit:
-    """A deliverable: title, due, owners, evidence; then its checkboxes and the evidence button.
-
-    A view read for drawing (`read_views`) is drawn once per content, language and day, and kept
-    (`DRAWN_UNITS_KEPT`): its blocks are shared, so they are never changed after drawing (a page copies a block
-    it relabels). Any change to a drawn row (a tick, a piece of evidence, a re-import) makes other rows, and so
-    a new drawing.
-    """
-    if view.rows is None:
-        return Unit(_draw_unit(view, ctx, interactive=interactive, show_notes=show_notes))
-    drawn = _drawn_unit(_SameRows(view), ctx.lang, ctx.today, ctx.evidence_label, interactive, show_notes)
-    return Unit(list(drawn))
-
-
-def _draw_unit(view: DeliverableView, ctx: Ctx, *, interactive: bool, show_notes: bool) -> list[Block]:
+    """A deliverable: title, due, owners, evidence; then its checkboxes and the evidence button."""
     d = view.deliverable
     number = f"#{d.number} · " if d.number is not None else ""
     ref = f" _({escape(d.ref)})_" if d.ref else ""
@@ -264,14 +220,14 @@ def _draw_unit(view: DeliverableView, ctx: Ctx, *, interactive: bool, show_notes
     if show_notes and d.notes:
         note = "\n".join(md(n) for n in d.notes)
         lines.append(clip(note, 600))
-    unit = [section("\n".join(lines), block_id=f"d:{view.id}")]
+    unit = Unit([section("\n".join(lines), block_id=f"d:{view.id}")])
     if not interactive or view.is_done:
         return unit
     elements: list[dict[str, Any]] = checkbox_elements(f"tick:{view.id}", view.items)
     if d.evidence_requirement or not view.items:
         elements.append(button(t("evidence.button", ctx.lang), f"evidence:open:{view.id}", str(view.id)))
     for start in range(0, len(elements), ACTIONS_ELEMENTS):
-        unit.append(
+        unit.blocks.append(
             {
                 "type": "actions",
                 "block_id": f"a:{view.id}:{start}",

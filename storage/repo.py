@@ -141,9 +141,6 @@ class DeliverableView:
     evidence: list[Evidence] = field(default_factory=list)
     # Read for drawing (`read_views`): `evidence` holds only the latest live pieces, and this is how many are live.
     live_total: int | None = None
-    # Read for drawing (`read_views`): every row above as read, hashable. Two views with equal `rows` (and the
-    # same section and owners) draw the same; None for views of ORM objects, which may change after drawing.
-    rows: tuple[Any, ...] | None = None
 
     @property
     def id(self) -> int:
@@ -375,15 +372,9 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
             items=items[d.id],
             evidence=evidence[d.id],
             live_total=live.get(d.id, 0),
-            rows=(_hashable(d), tuple(items[d.id]), tuple(evidence[d.id]), live.get(d.id, 0)),
         )
         for d in rows
     ]
-
-
-def _hashable(row: Any) -> tuple[Any, ...]:
-    """A row's values with its JSON lists (a deliverable's notes) as tuples."""
-    return tuple(tuple(value) if isinstance(value, list) else value for value in row)
 
 
 def _items_of(deliverable: Any) -> tuple[Any, ...]:
