@@ -658,6 +658,7 @@ def assign_role(
             source="cli" if actor == "cli" else "slack",
             detail={"role": role, "users": added},
         )
+        session.flush()  # reads of members later in this transaction (`members_by_role`, no autoflush) count them
     return added
 
 

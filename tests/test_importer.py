@@ -185,3 +185,9 @@ def test_roles_are_assigned_once_and_audited(session: Session) -> None:
     session.commit()
     assert repo.members_by_role(session=session, team_id=TEAM)["sre"] == ["U1", "U3"]
     assert len(repo.audit_entries(session=session, team_id=TEAM, action="role.assign")) == 2
+
+
+def test_people_given_a_role_are_counted_before_the_commit(session: Session) -> None:
+    """`roles assign` prints how many play the role in all, read in the same transaction as the assignment."""
+    repo.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["U1", "U2"], actor="cli")
+    assert repo.members_by_role(session=session, team_id=TEAM) == {"sre": ["U1", "U2"]}
