@@ -66,16 +66,16 @@ _LONE_A_CIRCUMFLEX = re.compile(r"Â(?![\w" + re.escape(_CONTINUATION) + "])")
 def decode(data: bytes, *, path: str = "<document>") -> str:
     """Decode document bytes as text, or raise DocumentError for binary or undecodable data."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DocumentError(f"document too large ({len(data) / 1_048_576:.1f} MB; the limit is 5 MB)", path=path)
+        raise DocumentError("document.too_large_size", path=path, size=f"{len(data) / 1_048_576:.1f}")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows editors save "Unicode" as UTF-16 with a BOM; its NUL bytes are not binary.
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise DocumentError("invalid UTF-16 text", path=path) from error
+            raise DocumentError("document.bad_utf16", path=path) from error
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise DocumentError("binary file (NUL byte)", path=path, line=data.count(b"\n", 0, nul) + 1)
+        raise DocumentError("document.binary", path=path, line=data.count(b"\n", 0, nul) + 1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -85,10 +85,10 @@ def decode(data: bytes, *, path: str = "<document>") -> str:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         line = data.count(b"\n", 0, utf8_error.start) + 1
-        raise DocumentError("not a text file (undecodable bytes)", path=path, line=line) from None
+        raise DocumentError("document.undecodable", path=path, line=line) from None
     if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r\f" for char in text):
         line = data.count(b"\n", 0, utf8_error.start) + 1
-        raise DocumentError("not a text file (control bytes)", path=path, line=line)
+        raise DocumentError("document.control", path=path, line=line)
     return text
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings, SettingsError, get_settings
+from bot.i18n import choose_language, t
 from bot.plan import DocumentError
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -21,7 +22,15 @@ COMMANDS: dict[str, Command] = {}
 
 
 class UsageError(Exception):
-    """A mistake in how a command was called, said in one line."""
+    """A mistake in how a command was called, said in one line: an i18n key and its values (`str()` is English)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(t(key, "en", **values))
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.values)
 
 
 def command(name: str) -> Callable[[Command], Command]:
@@ -39,7 +48,7 @@ def parse_now(value: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--now {value!r} is not an ISO date-time like 2025-12-08T09:00+01:00") from None
+        raise UsageError("cli.bad_now", value=repr(value)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -80,13 +89,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             source_name=path.name,
             source_text=path.read_text(encoding="utf-8", errors="replace"),
         )
-    out(f"{path}: {report.summary(_lang(settings, plan.language))}")
+    out(f"{path}: {report.summary(cli_language(settings, plan.language))}")
     return 0
 
 
-def _lang(settings: Settings, plan_language: str | None) -> str:
-    from bot.i18n import choose_language
-
+def cli_language(settings: Settings, plan_language: str | None) -> str:
+    """What the command line speaks: LANGUAGE, else the document's (`plan_language`, None when unknown), else
+    English."""
     return choose_language(person_language=None, setting=settings.language, plan_language=plan_language)
 
 
@@ -97,28 +106,31 @@ def cmd_roles(args: argparse.Namespace, settings: Settings) -> int:
     from storage import repo
     from storage.db import session_scope
 
+    if args.action == "assign":
+        if not args.role or not args.users:
+            raise UsageError("cli.roles_usage")
+        bad = [u for u in args.users if not u.strip("<@>").isalnum()]
+        if bad:
+            raise UsageError("cli.bad_user_ids", ids=", ".join(bad))
     engine = open_database(settings)
     with session_scope(engine) as session:
+        plan = repo.active_plan(session=session, team_id=settings.team_id)
+        lang = cli_language(settings, plan.language if plan else None)
         if args.action == "assign":
-            if not args.role or not args.users:
-                raise UsageError("usage: roles assign ROLE USER_ID [USER_ID ...]")
-            bad = [u for u in args.users if not u.strip("<@>").isalnum()]
-            if bad:
-                raise UsageError(f"not a Slack user id: {', '.join(bad)} (ids look like U012ABCDEF)")
             users = [u.strip("<@>") for u in args.users]
             added = repo.assign_role(
                 session=session, team_id=settings.team_id, role=args.role, user_ids=users, actor="cli"
             )
             everyone = repo.members_by_role(session=session, team_id=settings.team_id).get(repo.role_key(args.role), [])
-            out(f"{args.role}: {', '.join(added) if added else 'no new people'} ({len(everyone)} in all)")
+            people = ", ".join(added) if added else t("cli.no_new_people", lang)
+            out(t("cli.assigned", lang, role=args.role, people=people, count=len(everyone)))
             return 0
-        plan = repo.active_plan(session=session, team_id=settings.team_id)
         roles = repo.plan_roles(session=session, plan_id=plan.id) if plan and plan.id else {}
         members = repo.members_by_role(session=session, team_id=settings.team_id)
         for key in dict.fromkeys([*roles, *members]):
             name = roles.get(key, key)
-            people = ", ".join(members.get(key, [])) or "(nobody assigned)"
-            marker = "" if key in roles else "  [not in the document]"
+            people = ", ".join(members.get(key, [])) or t("cli.nobody", lang)
+            marker = "" if key in roles else "  " + t("cli.not_in_document", lang)
             out(f"{name:<24} {people}{marker}")
         return 0
 
@@ -148,12 +160,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(engine) as session:
         stored = stored_plan(session=session, team_id=settings.team_id)
     if stored is None:
-        raise UsageError("nothing to export: import a document first (python -m bot import PATH)")
+        raise UsageError("cli.nothing_to_export")
     plan, links = stored
     text = render_markdown(plan, evidence_links=links)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        out(f"wrote {args.out} ({len(plan.deliverables)} deliverables)")
+        out(t("cli.exported", cli_language(settings, plan.language), path=args.out, count=len(plan.deliverables)))
     else:
         sys.stdout.write(text)
     return 0
@@ -162,12 +174,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 @command("run")
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Start the app: import the document if the database is empty; serve Slack, or preview without tokens."""
-    from bot.i18n import t
     from bot.runtime import import_seed_if_empty, open_database
 
     engine = open_database(settings)
     summary = import_seed_if_empty(engine, settings)
-    lang = _lang(settings, _plan_language(engine, settings))  # what a person reads: LANGUAGE, else the document's
+    lang = cli_language(settings, _plan_language(engine, settings))  # LANGUAGE, else the document's
     if summary:
         out(t("run.imported", lang, path=settings.deliverables_file, summary=summary) + "\n")
     if settings.slack_enabled and "serve" in COMMANDS:
@@ -231,16 +242,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot import commands_extra  # noqa: F401  (registers serve, socket, clock, run-job, backup, restore)
 
     args = build_parser().parse_args(argv)
+    lang = "en"  # until the settings say otherwise: LANGUAGE, else English (a broken document has no language)
     try:
         settings = get_settings()
+        lang = cli_language(settings, None)
         from bot.logs import configure_logging
 
         configure_logging(settings)
         return COMMANDS[args.command](args, settings)
-    except DocumentError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+    except (DocumentError, UsageError) as exc:
+        sys.stderr.write(f"error: {exc.text(lang)}\n")
         return 2
-    except (SettingsError, UsageError) as exc:
+    except SettingsError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     except KeyboardInterrupt:

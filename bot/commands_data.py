@@ -7,8 +7,9 @@ import logging
 import time
 from pathlib import Path
 
-from bot.cli import EXTRA_PARSERS, UsageError, command, out
+from bot.cli import EXTRA_PARSERS, UsageError, cli_language, command, out
 from bot.config import Settings
+from bot.i18n import t
 from storage.backup import BackupError, backup, backup_contents, database_contents, describe, prune, restore
 
 log = logging.getLogger("deliverables.backup")
@@ -23,14 +24,16 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         contents = backup_contents(written)
         pruned = prune(written.parent, args.keep) if args.keep else []
     except BackupError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError("cli.backup_failed", reason=str(exc)) from None
     log.info(
         "backup written",
         extra={"kind": "backup", "outcome": "ok", "duration_ms": round((time.monotonic() - started) * 1000)},
     )
-    out(f"wrote {written} ({_size(written.stat().st_size)}, {_tally(contents)})")
+    lang = cli_language(settings, None)
+    size = _size(written.stat().st_size)
+    out(t("cli.backup_written", lang, path=written, size=size, tables=len(contents), rows=sum(contents.values())))
     for path in pruned:
-        out(f"removed {path}")
+        out(t("cli.backup_removed", lang, path=path))
     return 0
 
 
@@ -43,12 +46,13 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         restore(settings.database_url, path, force=args.force)
         contents = database_contents(settings.database_url)
     except BackupError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError("cli.restore_failed", reason=str(exc)) from None
     log.info(
         "backup restored",
         extra={"kind": "restore", "outcome": "ok", "duration_ms": round((time.monotonic() - started) * 1000)},
     )
-    out(f"restored {path} into {describe(settings.database_url)} ({_tally(contents)})")
+    database, rows = describe(settings.database_url), sum(contents.values())
+    out(t("cli.restored", cli_language(settings, None), path=path, database=database, tables=len(contents), rows=rows))
     return 0
 
 
@@ -82,7 +86,3 @@ def _size(size: int) -> str:
             return f"{amount:.1f} {unit}"
         amount /= 1024
     return f"{amount:.1f} GiB"
-
-
-def _tally(contents: dict[str, int]) -> str:
-    return f"{len(contents)} tables, {sum(contents.values())} rows"

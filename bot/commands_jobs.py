@@ -13,11 +13,7 @@ JOBS = ("reminders", "digest")
 def need_slack(settings: Settings, what: str) -> None:
     """Refuse to run a job without Slack, pointing to what works without it."""
     if settings.slack_bot_token is None and not settings.multi_workspace:
-        raise UsageError(
-            f"{what} sends Slack messages, so it needs SLACK_BOT_TOKEN (xoxb-...), or SLACK_CLIENT_ID and "
-            "SLACK_CLIENT_SECRET for several workspaces; to see what would be sent without Slack, "
-            "run `python -m bot preview`"
-        )
+        raise UsageError("cli.needs_slack", what=what)
 
 
 @command("clock")
@@ -40,6 +36,8 @@ def cmd_run_job(args: argparse.Namespace, settings: Settings) -> int:
 
     Safe next to a running clock: each message is claimed before it is sent, so nothing goes twice.
     """
+    from bot.cli import cli_language
+    from bot.i18n import t
     from bot.jobs import DIGEST_GRACE, post_digest, send_reminders, workspaces
     from bot.runtime import open_database
 
@@ -55,8 +53,8 @@ def cmd_run_job(args: argparse.Namespace, settings: Settings) -> int:
         for recipient, error in sorted(report.errors.items()):
             out(f"  {recipient}: {error}")
         if report.outcomes["no_slot"]:
-            late = f"{DIGEST_GRACE.total_seconds() / 3600:.0f} hours"
-            out(f"  no DIGEST_SCHEDULE time in the {late} before then; to post a missed one, give it as --now")
+            hours = f"{DIGEST_GRACE.total_seconds() / 3600:.0f}"
+            out(t("cli.no_digest_slot", cli_language(settings, None), hours=hours))
     return 1 if failed else 0
 
 

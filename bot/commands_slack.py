@@ -16,16 +16,16 @@ log = logging.getLogger("deliverables")
 def check_slack(settings: Settings, *, need_signing_secret: bool) -> None:
     """Refuse to start without the tokens Slack needs, and say which one is missing or wrong."""
     if settings.slack_bot_token is None:
-        raise UsageError("SLACK_BOT_TOKEN is not set (xoxb-...); see README, 'Connect Slack'")
+        raise UsageError("cli.no_bot_token")
     if need_signing_secret and settings.slack_signing_secret is None:
-        raise UsageError("SLACK_SIGNING_SECRET is not set; Slack's requests cannot be verified without it")
+        raise UsageError("cli.no_signing_secret")
     from bot.app import slack_client
 
     try:
         who = slack_client(settings).auth_test()
         log.info("connected to Slack", extra={"team": who.get("team"), "bot": who.get("user")})
     except SlackApiError as exc:
-        raise UsageError(f"Slack refused SLACK_BOT_TOKEN: {exc.response.get('error')}") from None
+        raise UsageError("cli.token_refused", error=exc.response.get("error")) from None
     except OSError as exc:
         log.warning("Slack not reachable at start; going on", extra={"error": type(exc).__name__})
 
@@ -56,7 +56,7 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import import_seed_if_empty, open_database
 
     if settings.slack_app_token is None:
-        raise UsageError("SLACK_APP_TOKEN is not set (xapp-...); Socket Mode needs an app-level token")
+        raise UsageError("cli.no_app_token")
     check_slack(settings, need_signing_secret=False)
     engine = open_database(settings)
     import_seed_if_empty(engine, settings)

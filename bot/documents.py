@@ -46,23 +46,23 @@ def parse_file(path: str | os.PathLike[str]) -> Plan:
     name = os.fspath(path)
     try:
         if Path(name).stat().st_size > MAX_DOCUMENT_BYTES:
-            raise DocumentError("document too large (the limit is 5 MB)", path=name)
+            raise DocumentError("document.too_large", path=name)
         data = Path(name).read_bytes()
     except OSError as error:
-        raise DocumentError(f"cannot read the file: {error.strerror or error}", path=name) from error
+        raise DocumentError("document.unreadable", path=name, reason=error.strerror or str(error)) from error
     return parse_document(decode(data, path=name), path=name)
 
 
 def parse_document(text: str, *, path: str = "<document>") -> Plan:
     """Parse a deliverables document; raise DocumentError if it is not one."""
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise DocumentError("document too large (the limit is 5 MB)", path=path)
+        raise DocumentError("document.too_large", path=path)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise DocumentError("binary content (NUL character)", path=path, line=line)
+        raise DocumentError("document.binary_text", path=path, line=line)
     text = repair(text)
     if not text.strip():
-        raise DocumentError("empty document", path=path)
+        raise DocumentError("document.empty", path=path)
     return _Parser(text, path).parse()
 
 
@@ -401,11 +401,7 @@ class _Parser:
             plan.sections.append(section)
             plan.deliverables.extend(draft.deliverables)
         if not plan.deliverables:
-            raise DocumentError(
-                "no deliverables found: expected numbered deliverables (`1. **Title**`) "
-                "with checklist items (`- [ ] ...`) under `##` sections",
-                path=self.path,
-            )
+            raise DocumentError("document.no_deliverables", path=self.path)
         return plan
 
     def _settle(self, draft: _SectionDraft) -> None:

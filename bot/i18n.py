@@ -234,6 +234,35 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.failed": {"es": "No he podido leer el archivo: {error}", "en": "I could not read the file: {error}"},
     "import.done": {"es": "Documento importado: {summary}", "en": "Document imported: {summary}"},
+    # documents that cannot be read (`DocumentError`), in the command line and in Slack
+    "document.too_large": {
+        "es": "documento demasiado grande (el límite es 5 MB)",
+        "en": "document too large (the limit is 5 MB)",
+    },
+    "document.too_large_size": {
+        "es": "documento demasiado grande ({size} MB; el límite es 5 MB)",
+        "en": "document too large ({size} MB; the limit is 5 MB)",
+    },
+    "document.unreadable": {"es": "no se puede leer el archivo: {reason}", "en": "cannot read the file: {reason}"},
+    "document.bad_utf16": {"es": "texto UTF-16 no válido", "en": "invalid UTF-16 text"},
+    "document.binary": {"es": "archivo binario (byte NUL)", "en": "binary file (NUL byte)"},
+    "document.binary_text": {"es": "contenido binario (carácter NUL)", "en": "binary content (NUL character)"},
+    "document.undecodable": {
+        "es": "no es un archivo de texto (bytes que no se pueden decodificar)",
+        "en": "not a text file (undecodable bytes)",
+    },
+    "document.control": {"es": "no es un archivo de texto (bytes de control)", "en": "not a text file (control bytes)"},
+    "document.empty": {"es": "documento vacío", "en": "empty document"},
+    "document.not_handed": {
+        "es": "Slack no ha entregado el archivo ({reason})",
+        "en": "Slack did not hand over the file ({reason})",
+    },
+    "document.no_deliverables": {
+        "es": "no hay entregables: se esperan entregables numerados (`1. **Título**`) con casillas (`- [ ] ...`) "
+        "bajo secciones `##`",
+        "en": "no deliverables found: expected numbered deliverables (`1. **Title**`) with checklist items "
+        "(`- [ ] ...`) under `##` sections",
+    },
     "preview.user": {"es": "MD a @{user}", "en": "DM @{user}"},
     "preview.role": {"es": "MD al rol {role}", "en": "DM to role {role}"},
     "preview.unassigned": {"es": "MD a {role} (aún sin nadie asignado)", "en": "DM to {role} (nobody assigned yet)"},
@@ -249,6 +278,69 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No Slack tokens are set, so nothing was sent: above is what each owner and the digest channel would get.\n"
         "To connect Slack, create the app from manifest.yml (README, “Connect Slack”), put SLACK_BOT_TOKEN and\n"
         "SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode) in .env, and run `make run` again.",
+    },
+    # the command line
+    "cli.bad_now": {
+        "es": "--now {value} no es una fecha y hora ISO como 2025-12-08T09:00+01:00",
+        "en": "--now {value} is not an ISO date-time like 2025-12-08T09:00+01:00",
+    },
+    "cli.roles_usage": {
+        "es": "uso: roles assign ROL ID_DE_USUARIO [ID_DE_USUARIO ...]",
+        "en": "usage: roles assign ROLE USER_ID [USER_ID ...]",
+    },
+    "cli.bad_user_ids": {
+        "es": "no es un id de usuario de Slack: {ids} (son como U012ABCDEF)",
+        "en": "not a Slack user id: {ids} (ids look like U012ABCDEF)",
+    },
+    "cli.assigned": {"es": "{role}: {people} ({count} en total)", "en": "{role}: {people} ({count} in all)"},
+    "cli.no_new_people": {"es": "nadie nuevo", "en": "no new people"},
+    "cli.nobody": {"es": "(nadie asignado)", "en": "(nobody assigned)"},
+    "cli.not_in_document": {"es": "[no está en el documento]", "en": "[not in the document]"},
+    "cli.nothing_to_export": {
+        "es": "nada que exportar: importa antes un documento (python -m bot import RUTA)",
+        "en": "nothing to export: import a document first (python -m bot import PATH)",
+    },
+    "cli.exported": {"es": "escrito {path} ({count} entregables)", "en": "wrote {path} ({count} deliverables)"},
+    "cli.exported.one": {"es": "escrito {path} (1 entregable)", "en": "wrote {path} (1 deliverable)"},
+    "cli.backup_written": {
+        "es": "escrita {path} ({size}, {tables} tablas, {rows} filas)",
+        "en": "wrote {path} ({size}, {tables} tables, {rows} rows)",
+    },
+    "cli.backup_removed": {"es": "eliminada {path}", "en": "removed {path}"},
+    "cli.restored": {
+        "es": "restaurada {path} en {database} ({tables} tablas, {rows} filas)",
+        "en": "restored {path} into {database} ({tables} tables, {rows} rows)",
+    },
+    "cli.backup_failed": {"es": "copia de seguridad: {reason}", "en": "backup: {reason}"},
+    "cli.restore_failed": {"es": "restauración: {reason}", "en": "restore: {reason}"},
+    "cli.no_bot_token": {
+        "es": "SLACK_BOT_TOKEN no está definido (xoxb-...); mira el README, «Connect Slack»",
+        "en": "SLACK_BOT_TOKEN is not set (xoxb-...); see README, 'Connect Slack'",
+    },
+    "cli.no_signing_secret": {
+        "es": "SLACK_SIGNING_SECRET no está definido; sin él no se pueden verificar las peticiones de Slack",
+        "en": "SLACK_SIGNING_SECRET is not set; Slack's requests cannot be verified without it",
+    },
+    "cli.token_refused": {
+        "es": "Slack ha rechazado SLACK_BOT_TOKEN: {error}",
+        "en": "Slack refused SLACK_BOT_TOKEN: {error}",
+    },
+    "cli.no_app_token": {
+        "es": "SLACK_APP_TOKEN no está definido (xapp-...); Socket Mode necesita un token de nivel de app",
+        "en": "SLACK_APP_TOKEN is not set (xapp-...); Socket Mode needs an app-level token",
+    },
+    "cli.needs_slack": {
+        "es": "{what} envía mensajes de Slack, así que necesita SLACK_BOT_TOKEN (xoxb-...), o SLACK_CLIENT_ID y "
+        "SLACK_CLIENT_SECRET para varios espacios de trabajo; para ver qué se enviaría sin Slack, ejecuta "
+        "`python -m bot preview`",
+        "en": "{what} sends Slack messages, so it needs SLACK_BOT_TOKEN (xoxb-...), or SLACK_CLIENT_ID and "
+        "SLACK_CLIENT_SECRET for several workspaces; to see what would be sent without Slack, run "
+        "`python -m bot preview`",
+    },
+    "cli.no_digest_slot": {
+        "es": "  ninguna hora de DIGEST_SCHEDULE en las {hours} horas anteriores; para publicar uno perdido, "
+        "pásala con --now",
+        "en": "  no DIGEST_SCHEDULE time in the {hours} hours before then; to post a missed one, give it as --now",
     },
     # ticks and permissions
     "tick.not_owner": {

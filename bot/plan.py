@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from bot.i18n import t
+
 Priority = Literal["blocker", "high", "normal"]
 Status = Literal["open", "done"]
 Language = Literal["es", "en"]
@@ -104,11 +106,17 @@ class Plan:
 
 
 class DocumentError(ValueError):
-    """A document that cannot be read as a deliverables document."""
+    """A document that cannot be read as a deliverables document: what is wrong (an i18n key and its values),
+    and where. `str()` is English; `text(lang)` is what a person reads."""
 
-    def __init__(self, message: str, *, path: str = "<document>", line: int | None = None) -> None:
-        self.message = message
+    def __init__(self, key: str, *, path: str = "<document>", line: int | None = None, **values: object) -> None:
+        self.key = key
+        self.values = values
         self.path = path
         self.line = line
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """`path:line: what is wrong`, in `lang`."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {t(self.key, lang, **self.values)}"

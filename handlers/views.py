@@ -286,6 +286,7 @@ def handle_import_submission(
     is_admin: bool,
 ) -> None:
     """Fetch the file through the Web API, parse it and import it with the command line's rules."""
+    from bot.charset import decode
     from bot.documents import parse_document
     from bot.importer import import_plan
     from bot.plan import DocumentError
@@ -301,11 +302,11 @@ def handle_import_submission(
         return
     try:
         name, content = _download(client, settings, files[0]["id"])
-        text = content.decode("utf-8")
+        text = decode(content, path=name)  # as the command line reads a file: UTF-8, UTF-16 or an old cp1252
         plan = parse_document(text, path=name)
-    except (DocumentError, UnicodeDecodeError, ValueError, SlackApiError) as exc:
-        message = exc.message if isinstance(exc, DocumentError) else str(exc)
-        ack(response_action="errors", errors={IMPORT_BLOCK: blocks.clip(t("import.failed", lang, error=message), 2000)})
+    except DocumentError as exc:
+        error = t("import.failed", lang, error=exc.text(lang))
+        ack(response_action="errors", errors={IMPORT_BLOCK: blocks.clip(error, 2000)})
         return
     with session_scope(engine) as session:
         report = import_plan(
@@ -329,18 +330,28 @@ def handle_import_submission(
 
 
 def _download(client: WebClient, settings: Settings, file_id: str) -> tuple[str, bytes]:
-    """A file's name and bytes: files.info, then its private URL with the bot token."""
+    """A file's name and bytes: files.info, then its private URL with the bot token; a DocumentError when Slack
+    does not hand it over or it is too large."""
     import requests
 
-    info = client.files_info(file=file_id)["file"]
+    from bot.plan import DocumentError
+
+    try:
+        info = client.files_info(file=file_id)["file"]
+    except SlackApiError as error:
+        raise DocumentError("document.not_handed", path=file_id, reason=error.response.get("error")) from None
+    name = str(info.get("name") or file_id)
     if int(info.get("size") or 0) > MAX_DOCUMENT_BYTES:
-        raise ValueError(f"{info.get('name')}: larger than 5 MB")
+        raise DocumentError("document.too_large", path=name)
     url = info.get("url_private_download") or info.get("url_private")
     token = client.token or (settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else "")
-    response = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=15, allow_redirects=False)
+    try:
+        response = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=15, allow_redirects=False)
+    except requests.RequestException as error:
+        raise DocumentError("document.not_handed", path=name, reason=type(error).__name__) from None
     if response.status_code != 200 or "text/html" in response.headers.get("Content-Type", ""):
-        raise ValueError(f"{info.get('name')}: Slack did not hand over the file (HTTP {response.status_code})")
-    return str(info.get("name") or file_id), response.content[: MAX_DOCUMENT_BYTES + 1]
+        raise DocumentError("document.not_handed", path=name, reason=f"HTTP {response.status_code}")
+    return name, response.content[: MAX_DOCUMENT_BYTES + 1]
 
 
 def register(app: App) -> None:

@@ -86,9 +86,9 @@ def test_import_reimport_roles_preview_export(cli, tmp_path: Path) -> None:
 
     assert cli("roles", "assign", "SRE", "U0SRE1", "U0SRE2")[0] == 0
     code, out, _ = cli("roles", "list")
-    assert "SRE" in out and "U0SRE1, U0SRE2" in out and "QA" in out and "(nobody assigned)" in out
+    assert "SRE" in out and "U0SRE1, U0SRE2" in out and "QA" in out and "(nadie asignado)" in out  # the document's
     code, _, err = cli("roles", "assign", "SRE", "not an id!")
-    assert code == 2 and "not a Slack user id" in err
+    assert code == 2 and "not a Slack user id" in err  # LANGUAGE unset: errors in English, as Python's own
 
     code, out, _ = cli("preview", "--user", "U0SRE1", "--now", "2025-12-08T09:00:00+01:00")
     assert code == 0 and "Secrets en Secret Manager" in out and "vence mañana" in out
@@ -111,7 +111,7 @@ def test_import_reimport_roles_preview_export(cli, tmp_path: Path) -> None:
 
     target = tmp_path / "export.md"
     code, out, _ = cli("export", "--out", str(target))
-    assert code == 0 and "wrote" in out
+    assert code == 0 and f"escrito {target} (17 entregables)" in out
     exported = target.read_text(encoding="utf-8")
     assert "3. **Smoke Tests en Staging y Prod**" in exported and "Grafana Dashboards" not in exported
     assert not any(bad in exported for bad in MOJIBAKE)
@@ -144,3 +144,26 @@ def test_run_speaks_the_configured_language_from_the_import_to_the_hint(cli, mon
 def test_serve_without_tokens_says_what_is_missing(cli) -> None:
     code, _, err = cli("serve")
     assert code == 2 and "SLACK_BOT_TOKEN" in err
+
+
+def test_the_command_line_speaks_language_in_its_errors_and_lists(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken.md"
+    broken.write_bytes(b"# Notas\n\nSolo texto.\n")
+    monkeypatch.setenv("LANGUAGE", "es")
+    code, _, err = cli("parse", str(broken))
+    assert code == 2 and err == f"error: {broken}: no hay entregables: se esperan entregables numerados " + (
+        "(`1. **Título**`) con casillas (`- [ ] ...`) bajo secciones `##`\n"
+    )
+    code, _, err = cli("roles", "assign", "SRE")
+    assert code == 2 and "uso: roles assign ROL" in err
+    code, _, err = cli("export")
+    assert code == 2 and "nada que exportar" in err
+
+    monkeypatch.setenv("LANGUAGE", "en")  # a Spanish document, read by an English-speaking admin
+    assert cli("import", str(SEED))[0] == 0
+    code, out, _ = cli("roles", "assign", "QA", "U0QA1")
+    assert code == 0 and out == "QA: U0QA1 (1 in all)\n"
+    code, out, _ = cli("roles", "list")
+    assert "(nobody assigned)" in out and "nadie" not in out

@@ -299,8 +299,28 @@ def test_an_admin_imports_an_edited_document_from_slack_keeping_ticks_and_eviden
     view = app.slack.calls_to("views.open")[-1].response["view"]
     values = {"import_file": {"value": {"type": "file_input", "files": [{"id": "F0BIN"}]}}}
     bad = app.side.send_view_submission("UADMIN", "import", view["private_metadata"], values, view_id=view["id"])
-    assert bad.json()["response_action"] == "errors" and "import_file" in bad.json()["errors"]
+    assert bad.json()["response_action"] == "errors"
+    said = bad.json()["errors"]["import_file"]  # in the admin's language, naming the file and the line
+    assert said == "No he podido leer el archivo: photo.png:3: archivo binario (byte NUL)"
     assert ticked(app.command("mine", "USRE1")["blocks"], "LOG_TOKEN")  # nothing lost
+
+
+def test_a_document_saved_by_an_old_windows_editor_imports_from_slack_as_from_the_command_line(app: Harness) -> None:
+    old = "## BLOQUEADORES (48h)\n\n### SRE\n1. **Migración de la base**\n   - [ ] Revisión del esquema\n"
+    app.slack.add_file("F0CP", name="plan.md", content=old.encode("cp1252"), mimetype="text/markdown")
+    app.command("import", "UADMIN")
+    view = app.slack.calls_to("views.open")[-1].response["view"]
+    values = {"import_file": {"value": {"type": "file_input", "files": [{"id": "F0CP"}]}}}
+    app.slack.add_file("F0BIG", name="big.md", content=b"- [ ] x\n" * 700_000, mimetype="text/markdown")
+    too_big = {"import_file": {"value": {"type": "file_input", "files": [{"id": "F0BIG"}]}}}
+    refused = app.side.send_view_submission("UADMIN", "import", view["private_metadata"], too_big, view_id=view["id"])
+    said = refused.json()["errors"]["import_file"]  # told in the admin's words, before anything is downloaded
+    assert said == "No he podido leer el archivo: big.md: documento demasiado grande (el límite es 5 MB)"
+    response = app.side.send_view_submission("UADMIN", "import", view["private_metadata"], values, view_id=view["id"])
+    assert response.status_code == 200 and "errors" not in response.text
+    told = app.slack.calls_to("chat.postEphemeral")[-1].params["text"]
+    assert "Documento importado" in told and "Migración de la base" in told
+    assert "Revisión del esquema" in all_text(app.command("mine", "USRE1")["blocks"])
 
 
 def test_evidence_from_a_dm_button_updates_that_dm(app: Harness) -> None:
