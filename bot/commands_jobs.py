@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import EXTRA_PARSERS, UsageError, command, out, parse_now
+from bot.cli import EXTRA_PARSERS, UsageError, cli_language, command, out, parse_now
 from bot.config import Settings
+from bot.i18n import t
 
 JOBS = ("reminders", "digest")
 
@@ -36,8 +37,6 @@ def cmd_run_job(args: argparse.Namespace, settings: Settings) -> int:
 
     Safe next to a running clock: each message is claimed before it is sent, so nothing goes twice.
     """
-    from bot.cli import cli_language
-    from bot.i18n import t
     from bot.jobs import DIGEST_GRACE, post_digest, send_reminders, workspaces
     from bot.runtime import open_database
 
