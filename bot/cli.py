@@ -14,23 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings, SettingsError, get_settings
-from bot.i18n import choose_language, t
+from bot.i18n import LocalizedError, default_language, t
 from bot.plan import DocumentError
 
 Command = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Command] = {}
 
 
-class UsageError(Exception):
-    """A mistake in how a command was called, said in one line: an i18n key and its values (`str()` is English)."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(t(key, "en", **values))
-
-    def text(self, lang: str) -> str:
-        return t(self.key, lang, **self.values)
+class UsageError(LocalizedError):
+    """A mistake in how a command was called, said in one line."""
 
 
 def command(name: str) -> Callable[[Command], Command]:
@@ -89,14 +81,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             source_name=path.name,
             source_text=path.read_text(encoding="utf-8", errors="replace"),
         )
-    out(f"{path}: {report.summary(cli_language(settings, plan.language))}")
+    out(f"{path}: {report.summary(default_language(settings.language, plan.language))}")
     return 0
-
-
-def cli_language(settings: Settings, plan_language: str | None) -> str:
-    """What the command line speaks: LANGUAGE, else the document's (`plan_language`, None when unknown), else
-    English."""
-    return choose_language(person_language=None, setting=settings.language, plan_language=plan_language)
 
 
 @command("roles")
@@ -115,7 +101,7 @@ def cmd_roles(args: argparse.Namespace, settings: Settings) -> int:
     engine = open_database(settings)
     with session_scope(engine) as session:
         plan = repo.active_plan(session=session, team_id=settings.team_id)
-        lang = cli_language(settings, plan.language if plan else None)
+        lang = default_language(settings.language, plan.language if plan else None)
         if args.action == "assign":
             users = [u.strip("<@>") for u in args.users]
             added = repo.assign_role(
@@ -165,7 +151,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     text = render_markdown(plan, evidence_links=links)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        out(t("cli.exported", cli_language(settings, plan.language), path=args.out, count=len(plan.deliverables)))
+        lang = default_language(settings.language, plan.language)
+        out(t("cli.exported", lang, path=args.out, count=len(plan.deliverables)))
     else:
         sys.stdout.write(text)
     return 0
@@ -178,7 +165,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = open_database(settings)
     summary = import_seed_if_empty(engine, settings)
-    lang = cli_language(settings, _plan_language(engine, settings))  # LANGUAGE, else the document's
+    lang = default_language(settings.language, _plan_language(engine, settings))  # LANGUAGE, else the document's
     if summary:
         out(t("run.imported", lang, path=settings.deliverables_file, summary=summary) + "\n")
     if settings.slack_enabled and "serve" in COMMANDS:
@@ -245,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = "en"  # until the settings say otherwise: LANGUAGE, else English (a broken document has no language)
     try:
         settings = get_settings()
-        lang = cli_language(settings, None)
+        lang = default_language(settings.language, None)
         from bot.logs import configure_logging
 
         configure_logging(settings)

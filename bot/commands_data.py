@@ -7,9 +7,9 @@ import logging
 import time
 from pathlib import Path
 
-from bot.cli import EXTRA_PARSERS, UsageError, cli_language, command, out
+from bot.cli import EXTRA_PARSERS, UsageError, command, out
 from bot.config import Settings
-from bot.i18n import t
+from bot.i18n import default_language, t
 from storage.backup import BackupError, backup, backup_contents, database_contents, describe, prune, restore
 
 log = logging.getLogger("deliverables.backup")
@@ -29,7 +29,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         "backup written",
         extra={"kind": "backup", "outcome": "ok", "duration_ms": round((time.monotonic() - started) * 1000)},
     )
-    lang = cli_language(settings, None)
+    lang = default_language(settings.language, None)
     size = _size(written.stat().st_size)
     out(t("cli.backup_written", lang, path=written, size=size, tables=len(contents), rows=sum(contents.values())))
     for path in pruned:
@@ -51,8 +51,8 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         "backup restored",
         extra={"kind": "restore", "outcome": "ok", "duration_ms": round((time.monotonic() - started) * 1000)},
     )
-    database, rows = describe(settings.database_url), sum(contents.values())
-    out(t("cli.restored", cli_language(settings, None), path=path, database=database, tables=len(contents), rows=rows))
+    lang, database = default_language(settings.language, None), describe(settings.database_url)
+    out(t("cli.restored", lang, path=path, database=database, tables=len(contents), rows=sum(contents.values())))
     return 0
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import EXTRA_PARSERS, UsageError, cli_language, command, out, parse_now
+from bot.cli import EXTRA_PARSERS, UsageError, command, out, parse_now
 from bot.config import Settings
-from bot.i18n import t
+from bot.i18n import default_language, t
 
 JOBS = ("reminders", "digest")
 
@@ -53,7 +53,7 @@ def cmd_run_job(args: argparse.Namespace, settings: Settings) -> int:
             out(f"  {recipient}: {error}")
         if report.outcomes["no_slot"]:
             hours = f"{DIGEST_GRACE.total_seconds() / 3600:.0f}"
-            out(t("cli.no_digest_slot", cli_language(settings, None), hours=hours))
+            out(t("cli.no_digest_slot", default_language(settings.language, None), hours=hours))
     return 1 if failed else 0
 
 

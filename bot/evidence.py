@@ -9,19 +9,15 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
+from bot.i18n import LocalizedError
 from bot.masking import mask
 from bot.ticks import refresh_status
 from storage import repo
 from storage.models import Deliverable, Evidence, utcnow
 
 
-class EvidenceError(ValueError):
+class EvidenceError(LocalizedError, ValueError):
     """Evidence that cannot be taken, with the i18n key that says why."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 @dataclass

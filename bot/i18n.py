@@ -411,6 +411,24 @@ def language_of(locale: str | None) -> str | None:
     return code if code in ("es", "en") else None
 
 
+class LocalizedError(Exception):
+    """A problem a person is told about: an i18n key and its values. `str()` is the English text; `text(lang)`
+    is what they read."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: Lang) -> str:
+        return t(self.key, lang, **self.values)
+
+
+def default_language(setting: str, plan_language: str | None) -> str:
+    """What someone we know nothing about reads (the command line, a preview): LANGUAGE, else the document's."""
+    return choose_language(person_language=None, setting=setting, plan_language=plan_language)
+
+
 def choose_language(*, person_language: str | None, setting: str, plan_language: str | None) -> str:
     """A person's own language, else the configured one, else the document's."""
     if person_language in LANGUAGES:

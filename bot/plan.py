@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from bot.i18n import t
+from bot.i18n import LocalizedError
 
 Priority = Literal["blocker", "high", "normal"]
 Status = Literal["open", "done"]
@@ -105,18 +105,15 @@ class Plan:
         return list(seen)
 
 
-class DocumentError(ValueError):
-    """A document that cannot be read as a deliverables document: what is wrong (an i18n key and its values),
-    and where. `str()` is English; `text(lang)` is what a person reads."""
+class DocumentError(LocalizedError, ValueError):
+    """A document that cannot be read as a deliverables document: what is wrong, and where."""
 
     def __init__(self, key: str, *, path: str = "<document>", line: int | None = None, **values: object) -> None:
-        self.key = key
-        self.values = values
         self.path = path
         self.line = line
-        super().__init__(self.text("en"))
+        super().__init__(key, **values)
 
     def text(self, lang: str) -> str:
         """`path:line: what is wrong`, in `lang`."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {t(self.key, lang, **self.values)}"
+        return f"{where}: {super().text(lang)}"

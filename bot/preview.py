@@ -10,7 +10,7 @@ from bot import checklists
 from bot.blocks import MESSAGE_BLOCKS
 from bot.config import Settings
 from bot.digest import build_digest
-from bot.i18n import choose_language, t
+from bot.i18n import default_language, t
 from bot.render_text import blocks_to_text
 from bot.runtime import open_database
 from storage import repo
@@ -63,9 +63,7 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
 
     with session_scope(engine) as session:
         plan = repo.active_plan(session=session, team_id=team)
-        result.lang = choose_language(
-            person_language=None, setting=settings.language, plan_language=plan.language if plan else None
-        )
+        result.lang = default_language(settings.language, plan.language if plan else None)
         if not digest_only and plan is not None and plan.id is not None:
             if user:
                 page = checklists.user_checklist(

@@ -23,7 +23,7 @@ def open_database(settings: Settings) -> Engine:
 def import_seed_if_empty(engine: Engine, settings: Settings) -> str | None:
     """Import DELIVERABLES_FILE when the team has no plan yet; returns the import summary, if any."""
     from bot.documents import parse_file
-    from bot.i18n import choose_language
+    from bot.i18n import default_language
     from bot.importer import import_plan
 
     with db.session_scope(engine) as session:
@@ -39,9 +39,7 @@ def import_seed_if_empty(engine: Engine, settings: Settings) -> str | None:
             source_text=path.read_text(encoding="utf-8", errors="replace"),
             actor="import",
         )
-        return report.summary(
-            choose_language(person_language=None, setting=settings.language, plan_language=plan.language)
-        )
+        return report.summary(default_language(settings.language, plan.language))
 
 
 def prepare_metrics_dir() -> str:

@@ -103,7 +103,7 @@ def evidence_command(call: Call) -> list[blocks.Block] | None:
             )
             return [blocks.section(_stored_text(handed, call.lang))]
     except EvidenceError as error:
-        return [blocks.section(t(error.key, call.lang, **error.values))]
+        return [blocks.section(error.text(call.lang))]
 
 
 def _stored_text(handed: Any, lang: str) -> str:
@@ -193,7 +193,7 @@ def handle_evidence_submission(
             )
             summary = _stored_text(handed, lang)
     except EvidenceError as error:
-        ack(response_action="errors", errors={TEXT_BLOCK: t(error.key, lang, **error.values)})
+        ack(response_action="errors", errors={TEXT_BLOCK: error.text(lang)})
         return
     ack()
     channel = meta.get("channel")
@@ -244,7 +244,7 @@ def handle_withdraw(
             )
             deliverable_id = piece.deliverable_id
     except EvidenceError as error:
-        tell(client=client, respond=None, body=body, user_id=user_id, text=t(error.key, lang, **error.values))
+        tell(client=client, respond=None, body=body, user_id=user_id, text=error.text(lang))
         return
     view = body.get("view") or {}
     meta = json.loads(view.get("private_metadata") or "{}")
