@@ -14,12 +14,12 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.config import Settings, load_settings
-from bot.server import WsgiApp
+from bot.slack.server import WsgiApp
 
 
 def create_bare_app(settings: Settings) -> App:
     """A Bolt app with one listener per kind of request the benchmark sends, each only acking."""
-    from bot.app import slack_client
+    from bot.slack.app import slack_client
 
     assert settings.slack_signing_secret is not None, "SLACK_SIGNING_SECRET is needed"
     app = App(  # built like ours: the same Web API client (SLACK_API_URL), the same Bolt options
@@ -47,13 +47,13 @@ def build_bare(settings: Any) -> WsgiApp:
 
 
 def main() -> None:
+    from bot.cli.runtime import prepare_metrics_dir
     from bot.logs import configure_logging
-    from bot.runtime import prepare_metrics_dir
 
     prepare_metrics_dir()
     settings = load_settings()
     configure_logging(settings)
-    from bot.server import serve
+    from bot.slack.server import serve
 
     serve(settings, build=build_bare)
 

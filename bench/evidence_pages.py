@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bench.load import TEAM, database, percentile, prepare_database, vacuum
-from bot import checklists
 from bot.config import Settings
+from bot.views import checklists
 from storage import db, repo
 from storage.models import Evidence
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from bot.plan import Language
+from bot.document.plan import Language
 
 _SECTIONS = {
     "es": [("🔴 BLOQUEADORES", "Acción Inmediata - 48h"), ("🟡 INFRAESTRUCTURA", "Antes del Canary"),

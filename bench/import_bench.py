@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from bench.generate import generate_document
-from bot.documents import parse_document
-from bot.importer import import_plan
+from bot.document.read import parse_document
+from bot.tracking.importer import import_plan
 from storage import db
 
 

@@ -72,8 +72,8 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
     from sqlmodel import col, select
 
     from bench.generate import generate_document
-    from bot.documents import parse_document
-    from bot.importer import import_plan
+    from bot.document.read import parse_document
+    from bot.tracking.importer import import_plan
     from storage import db, repo
     from storage.models import ChecklistItem, Deliverable, DeliverableOwner
 

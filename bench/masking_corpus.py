@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.masking import mask
+from bot.masking.mask import mask
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "evidence_corpus.jsonl"
 ROUNDS = 20  # timing rounds over the whole corpus, after one warm-up round

@@ -8,10 +8,10 @@ import time
 from collections.abc import Callable
 
 from bench.generate import generate_document
-from bot.charset import repair
-from bot.documents import parse_document
-from bot.export import render_markdown
-from bot.plan import Language
+from bot.document.charset import repair
+from bot.document.export import render_markdown
+from bot.document.plan import Language
+from bot.document.read import parse_document
 
 
 def _timings(function: Callable[[str], object], argument: str, runs: int) -> list[float]:

@@ -114,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from sqlalchemy import event
 
-    from bot.app import create_app
     from bot.config import Settings
-    from bot.server import settle_heap
+    from bot.slack.app import create_app
+    from bot.slack.server import settle_heap
     from storage.db import make_engine
 
     workdir = Path(tempfile.mkdtemp(prefix="deliverables-profile-"))

@@ -32,9 +32,9 @@ from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.importer import import_plan
-from bot.lease import TTL
-from bot.plan import Deliverable, Item, Plan, RoleList, Section
+from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
+from bot.schedule.lease import TTL
+from bot.tracking.importer import import_plan
 from storage import db, repo
 from tests.fake_slack import FakeSlack
 

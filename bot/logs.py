@@ -45,7 +45,7 @@ def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     try:
-        from bot.masking import MaskingFilter
+        from bot.masking.mask import MaskingFilter
 
         handler.addFilter(MaskingFilter())
     except ImportError:  # pragma: no cover - masking ships with the app; this guards partial installs

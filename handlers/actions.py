@@ -11,10 +11,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot.blocks import parse_tick_action_id, surface_of_block
 from bot.config import Settings
 from bot.i18n import t
-from bot.ticks import apply_click
+from bot.tracking.ticks import apply_click
+from bot.views.blocks import parse_tick_action_id, surface_of_block
 from handlers.common import reader_language, redraw, tell
 from storage.db import session_scope
 

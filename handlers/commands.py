@@ -13,11 +13,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot import blocks, checklists
-from bot.blocks import Block
 from bot.config import Settings
 from bot.i18n import t
-from bot.people import remember_person
+from bot.tracking.people import remember_person
+from bot.views import blocks, checklists
+from bot.views.blocks import Block
 from handlers.common import known_language
 from storage import repo
 from storage.db import read_scope, session_scope
@@ -156,7 +156,7 @@ def do_import(call: Call) -> list[Block] | None:
 
 
 def do_digest(call: Call) -> list[Block] | None:
-    from bot.jobs import post_digest_now
+    from bot.schedule.jobs import post_digest_now
 
     return reply(
         post_digest_now(

@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot import checklists
 from bot.config import Settings
-from bot.people import remember_person
+from bot.tracking.people import remember_person
+from bot.views import checklists
 from storage.db import read_scope
 
 log = logging.getLogger("deliverables.handlers")

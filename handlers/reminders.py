@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.people import remember_person
-from bot.reminder_controls import CONTROLS, apply_control
+from bot.tracking.people import remember_person
+from bot.views.reminder_controls import CONTROLS, apply_control
 from handlers.common import redraw, tell
 from storage.db import session_scope
 

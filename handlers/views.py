@@ -13,13 +13,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 
-from bot import blocks
-from bot.blocks import surface_of_block
 from bot.config import Settings
-from bot.evidence import EvidenceError, find_deliverable, hand_in, valid_url, withdraw
 from bot.i18n import t
-from bot.masking import describe
-from bot.modals import FILE_BLOCK, IMPORT_BLOCK, LINK_BLOCK, TEXT_BLOCK, evidence_modal, import_modal, submitted
+from bot.masking.mask import describe
+from bot.tracking.evidence import EvidenceError, find_deliverable, hand_in, valid_url, withdraw
+from bot.views import blocks
+from bot.views.blocks import surface_of_block
+from bot.views.modals import FILE_BLOCK, IMPORT_BLOCK, LINK_BLOCK, TEXT_BLOCK, evidence_modal, import_modal, submitted
 from handlers.common import reader_language, redraw_origin, tell
 from storage import repo
 from storage.db import session_scope
@@ -286,10 +286,10 @@ def handle_import_submission(
     is_admin: bool,
 ) -> None:
     """Fetch the file through the Web API, parse it and import it with the command line's rules."""
-    from bot.charset import decode
-    from bot.documents import parse_document
-    from bot.importer import import_plan
-    from bot.plan import DocumentError
+    from bot.document.charset import decode
+    from bot.document.plan import DocumentError
+    from bot.document.read import parse_document
+    from bot.tracking.importer import import_plan
 
     user_id = body["user"]["id"]
     lang = reader_language(engine=engine, client=client, settings=settings, team_id=team_id, user_id=user_id, now=now)
@@ -334,7 +334,7 @@ def _download(client: WebClient, settings: Settings, file_id: str) -> tuple[str,
     does not hand it over or it is too large."""
     import requests
 
-    from bot.plan import DocumentError
+    from bot.document.plan import DocumentError
 
     try:
         info = client.files_info(file=file_id)["file"]

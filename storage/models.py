@@ -189,7 +189,7 @@ class Delivery(SQLModel, table=True):
     channel: str | None = None
     ts: str | None = None
     attempts: int = 0
-    claimed_by: str | None = None  # the lease holder making the current attempt (see bot.sending)
+    claimed_by: str | None = None  # the lease holder making the current attempt (see bot.slack.sending)
     last_error: str | None = None
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

@@ -18,11 +18,11 @@ import requests
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.app import create_app, slack_client
 from bot.config import Settings, load_settings
-from bot.documents import parse_file
-from bot.importer import import_plan
-from bot.server import WsgiApp
+from bot.document.read import parse_file
+from bot.slack.app import create_app, slack_client
+from bot.slack.server import WsgiApp
+from bot.tracking.importer import import_plan
 from storage import db, repo
 from tests.fake_slack import FakeSlack
 from tests.fake_slack_validation import validate_blocks

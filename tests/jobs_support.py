@@ -14,11 +14,11 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.app import slack_client
 from bot.config import Settings
-from bot.importer import import_plan
-from bot.jobs import RunReport, post_digest, send_reminders
-from bot.plan import Deliverable, Item, Plan, RoleList, Section
+from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
+from bot.schedule.jobs import RunReport, post_digest, send_reminders
+from bot.slack.app import slack_client
+from bot.tracking.importer import import_plan
 from storage import repo
 from storage.db import session_scope
 from storage.models import Delivery

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import inspect, select, text, update
 from sqlmodel import Session, SQLModel, col
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import get_settings
-from bot.importer import import_plan
-from bot.plan import Deliverable, Item, Plan, Section
+from bot.document.plan import Deliverable, Item, Plan, Section
+from bot.tracking.importer import import_plan
 from storage import db
 from storage.backup import (
     SNAPSHOT_NAME,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.charset import decode, repair
-from bot.plan import DocumentError
+from bot.document.charset import decode, repair
+from bot.document.plan import DocumentError
 
 SEED = Path(__file__).parent.parent / "seeds" / "ENTREGABLES_PENDIENTES.md"
 MOJIBAKE = ("Ã", "Â", "ðŸ", "â€")

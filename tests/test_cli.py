@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import Settings, get_settings
 from tests.conftest import SEED
 from tests.fake_slack_validation import validate_blocks

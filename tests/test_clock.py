@@ -18,12 +18,12 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.cli import main
-from bot.clock import Clock
+from bot.cli.main import main
 from bot.config import Settings, get_settings
-from bot.jobs import Workspace, workspaces
-from bot.lease import Lease
-from bot.oauth import installation_store
+from bot.schedule.clock import Clock
+from bot.schedule.jobs import Workspace, workspaces
+from bot.schedule.lease import Lease
+from bot.slack.oauth import installation_store
 from storage.models import Lease as LeaseRow
 from tests.jobs_support import TOKEN, Env, fake_slack, fast_client, load_team, settings_for
 

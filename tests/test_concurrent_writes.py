@@ -18,11 +18,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.blocks import TickAction
-from bot.evidence import hand_in
-from bot.plan import Deliverable as PlannedDeliverable
-from bot.plan import Item, Plan, Section
-from bot.ticks import apply_click
+from bot.document.plan import Deliverable as PlannedDeliverable
+from bot.document.plan import Item, Plan, Section
+from bot.tracking.evidence import hand_in
+from bot.tracking.ticks import apply_click
+from bot.views.blocks import TickAction
 from storage.models import ChecklistItem, Deliverable
 from tests.jobs_support import load_team
 

@@ -12,9 +12,9 @@ from slack_bolt import BoltContext
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-import bot.sending
+import bot.slack.sending
 from bot.config import Settings
-from bot.jobs import post_digest_now
+from bot.schedule.jobs import post_digest_now
 from handlers.commands import handle_deliverables
 from storage.models import ChecklistItem
 from tests.jobs_support import (
@@ -118,7 +118,7 @@ def test_a_crash_after_posting_the_summary_is_recovered_from_the_channel(
     def die(*args: Any, **kwargs: Any) -> None:
         raise Crash
 
-    monkeypatch.setattr(bot.sending, "record_posted", die)
+    monkeypatch.setattr(bot.slack.sending, "record_posted", die)
     with pytest.raises(Crash):
         env.digest(MONDAY_NINE)
     monkeypatch.undo()

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bot.documents import parse_document, parse_file, plan_to_json
-from bot.fences import fenced_lines
-from bot.plan import Deliverable, DocumentError, Plan
+from bot.document.fences import fenced_lines
+from bot.document.plan import Deliverable, DocumentError, Plan
+from bot.document.read import parse_document, parse_file, plan_to_json
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "seeds" / "ENTREGABLES_PENDIENTES.md"

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from bot.digest import build_digest
 from bot.logs import configure_logging
+from bot.views.digest import build_digest
 from storage.db import session_scope
 from storage.models import Deliverable, Evidence
 from tests.conftest import SEED
@@ -140,8 +140,8 @@ def test_a_file_submitted_with_its_details_is_stored_without_asking_slack_again(
 
 
 def export(app: Harness) -> str:
-    from bot.export import render_markdown
-    from bot.writeback import stored_plan
+    from bot.document.export import render_markdown
+    from bot.tracking.writeback import stored_plan
 
     with session_scope(app.engine) as session:
         stored = stored_plan(session=session, team_id=app.settings.team_id)
@@ -324,8 +324,8 @@ def test_a_document_saved_by_an_old_windows_editor_imports_from_slack_as_from_th
 
 
 def test_evidence_from_a_dm_button_updates_that_dm(app: Harness) -> None:
-    from bot import checklists
-    from bot.app import slack_client
+    from bot.slack.app import slack_client
+    from bot.views import checklists
 
     with session_scope(app.engine) as session:
         page = checklists.user_checklist(

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.deadlines import resolve_deadline
-from bot.documents import parse_document, parse_file
-from bot.export import render_markdown
-from bot.plan import Deliverable, Item, Language, Plan, RoleList, Section
-from bot.vocabulary import WORDS as EXPORT_WORDS
-from bot.vocabulary import clean_title
+from bot.document.deadlines import resolve_deadline
+from bot.document.export import render_markdown
+from bot.document.plan import Deliverable, Item, Language, Plan, RoleList, Section
+from bot.document.read import parse_document, parse_file
+from bot.document.vocabulary import WORDS as EXPORT_WORDS
+from bot.document.vocabulary import clean_title
 
 ROOT = Path(__file__).parent.parent
 DOCUMENTS = [

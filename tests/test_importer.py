@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bot.importer import import_plan
-from bot.plan import Deliverable, Item, Plan, RoleList, Section
+from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
+from bot.tracking.importer import import_plan
 from storage import repo
 from storage.models import AuditEntry, ChecklistItem, Evidence
 from storage.models import Deliverable as Row

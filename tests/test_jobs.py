@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-import bot.sending
+import bot.slack.sending
 from bot.config import Settings
-from bot.lease import Lease
+from bot.schedule.lease import Lease
 from storage import repo
 from storage.db import make_engine, session_scope
 from storage.models import Delivery
@@ -167,14 +167,14 @@ class Crash(BaseException):
 def test_a_crash_right_after_sending_is_recovered_from_slack_not_resent(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    record = bot.sending.record_posted
+    record = bot.slack.sending.record_posted
 
     def die_on_madrid(engine: Engine, key: str, *, channel: str, ts: str) -> None:
         if "UMAD" in key:
             raise Crash(key)
         record(engine, key, channel=channel, ts=ts)
 
-    monkeypatch.setattr(bot.sending, "record_posted", die_on_madrid)
+    monkeypatch.setattr(bot.slack.sending, "record_posted", die_on_madrid)
     with pytest.raises(Crash):
         env.remind("2025-12-08T08:00Z", workers=1)  # Madrid's DM went out, then the process "died"
     monkeypatch.undo()

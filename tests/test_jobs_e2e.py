@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest.importorskip("bot.masking", reason="the app's evidence handling needs bot.masking")
+pytest.importorskip("bot.masking.mask", reason="the app's evidence handling needs bot.masking.mask")
 
-from bot.app import slack_client
-from bot.jobs import send_reminders
+from bot.schedule.jobs import send_reminders
+from bot.slack.app import slack_client
 from tests.e2e import NOW, Harness, all_text, running_app
 from tests.slack_signing import app_home_opened_event, block_actions_payload, message_container
 

@@ -7,9 +7,9 @@ import itertools
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from bot import checklists
 from bot.config import Settings
 from bot.i18n import choose_language, plan_language_matters
+from bot.views import checklists
 from storage import repo
 from storage.db import session_scope
 from tests.e2e import NOW, import_seed

@@ -49,6 +49,6 @@ def test_bot_scopes_are_the_minimum_the_features_use() -> None:
 
 
 def test_the_oauth_install_asks_for_the_manifest_scopes() -> None:
-    from bot.oauth import BOT_SCOPES
+    from bot.slack.oauth import BOT_SCOPES
 
     assert sorted(BOT_SCOPES) == sorted(manifest()["oauth_config"]["scopes"]["bot"])

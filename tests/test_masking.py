@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.masking import KINDS, MaskingFilter, MaskResult, describe, mask, placeholder
+from bot.masking.mask import KINDS, MaskingFilter, MaskResult, describe, mask, placeholder
 
 CORPUS = [
     json.loads(line)

@@ -89,7 +89,7 @@ def test_a_postgres_url_as_hosting_platforms_give_it_connects() -> None:
 
 
 def test_health_names_the_failed_check(tmp_path: Path) -> None:
-    from bot.server import health
+    from bot.slack.server import health
 
     missing = db.make_engine(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'x.db'}")
     ok, checks = health(missing)

@@ -11,12 +11,12 @@ from wsgiref.simple_server import make_server
 import pytest
 import requests
 
-from bot.app import create_app
 from bot.config import load_settings
-from bot.importer import import_plan
-from bot.oauth import installed_teams
-from bot.plan import Deliverable, Item, Plan, Section
-from bot.server import WsgiApp
+from bot.document.plan import Deliverable, Item, Plan, Section
+from bot.slack.app import create_app
+from bot.slack.oauth import installed_teams
+from bot.slack.server import WsgiApp
+from bot.tracking.importer import import_plan
 from storage import db, repo
 from tests.e2e import NOW, SIGNING_SECRET, TrackingExecutor, _QuietHandler, _ThreadingServer, all_text
 from tests.fake_slack import FakeSlack

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.people import remember_person
+from bot.tracking.people import remember_person
 from storage import repo
 from storage.db import session_scope
 from storage.models import Person
@@ -28,8 +28,8 @@ def test_a_person_stored_meanwhile_by_another_request_is_no_error(
     monkeypatch.setattr(repo, "upsert_person", stored_meanwhile)
     with FakeSlack(token=TOKEN) as slack:
         slack.add_user("UNEW", name="nueva", tz="America/Bogota", locale="es-LA")
-        from bot.app import slack_client
         from bot.config import load_settings
+        from bot.slack.app import slack_client
 
         client = slack_client(load_settings(_env_file=None, slack_bot_token=TOKEN, slack_api_url=slack.url))
         remember_person(client=client, engine=engine, team_id="T0LOCAL", user_id="UNEW", now=NOW)
@@ -42,7 +42,7 @@ def test_a_language_changed_by_another_process_shows_within_minutes(engine: Engi
     """Each process keeps a person's timezone and language a few minutes; then it reads them again."""
     from datetime import timedelta
 
-    from bot.people import KEEP_PROFILE, profile
+    from bot.tracking.people import KEEP_PROFILE, profile
     from storage import db
 
     with session_scope(engine) as session:

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot import checklists
-from bot.blocks import TickAction
 from bot.config import Settings
-from bot.ticks import apply_click
+from bot.tracking.ticks import apply_click
+from bot.views import checklists
+from bot.views.blocks import TickAction
 from storage import db, repo
 from storage.models import ChecklistItem, Deliverable
 from tests.conftest import TEAM
@@ -169,8 +169,9 @@ def test_blockers_count_items_and_live_evidence_as_the_digest_does(
     engine: Engine, other: Engine, settings: Settings
 ) -> None:
     """`blockers` reads counts (one query), the digest reads rows: a line reads the same either way."""
-    from bot import blocks, evidence
-    from bot.checklists import ctx_for, open_blockers, reader
+    from bot.tracking import evidence
+    from bot.views import blocks
+    from bot.views.checklists import ctx_for, open_blockers, reader
 
     first_drawn = blocker_text(engine, settings)
     assert "0/2 · :hourglass_flowing_sand:" in first_drawn and "(2)" in first_drawn  # the count of open blockers
@@ -258,9 +259,10 @@ def test_a_deliverable_dropped_from_the_document_elsewhere_is_no_longer_open(
 def test_a_page_shows_how_many_pieces_are_live_and_the_latest_five(engine: Engine, settings: Settings) -> None:
     """A page reads only the evidence it draws (the latest live pieces and a count): it reads as a drawing of
     every row would, however many pieces a deliverable gathered."""
-    from bot import blocks, evidence
-    from bot.checklists import ctx_for, reader
     from bot.i18n import t
+    from bot.tracking import evidence
+    from bot.views import blocks
+    from bot.views.checklists import ctx_for, reader
 
     with db.session_scope(engine) as session:
         repo.assign_role(session=session, team_id=TEAM, role="Dev Lead", user_ids=["UDEV"], actor="cli")

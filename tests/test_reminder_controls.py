@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.checklists import home_view
 from bot.config import Settings
-from bot.reminder_controls import PAUSE, SKIP, TIME, TOMORROW
+from bot.views.checklists import home_view
+from bot.views.reminder_controls import PAUSE, SKIP, TIME, TOMORROW
 from handlers.reminders import handle_reminder_control
 from storage import repo
 from storage.db import session_scope

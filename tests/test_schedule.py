@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.schedule import cron_trigger, digest_slot, next_reminder, reminder_day
+from bot.schedule.rules import cron_trigger, digest_slot, next_reminder, reminder_day
 from storage.models import Person
 
 MADRID = ZoneInfo("Europe/Madrid")

@@ -11,10 +11,10 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.app import slack_client
 from bot.config import Settings
-from bot.lease import Lease
-from bot.sending import MAX_ATTEMPTS, Outgoing, send_once
+from bot.schedule.lease import Lease
+from bot.slack.app import slack_client
+from bot.slack.sending import MAX_ATTEMPTS, Outgoing, send_once
 from storage import deliveries
 from storage.db import make_engine, session_scope
 from storage.models import Delivery

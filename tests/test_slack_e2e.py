@@ -129,7 +129,7 @@ def test_a_repeated_request_changes_nothing_more(app: Harness) -> None:
 
 
 def test_a_dm_tick_updates_that_message_with_chat_update(app: Harness) -> None:
-    from bot import checklists
+    from bot.views import checklists
     from storage.db import session_scope
 
     with session_scope(app.engine) as session:
@@ -142,7 +142,7 @@ def test_a_dm_tick_updates_that_message_with_chat_update(app: Harness) -> None:
             surface="reminder",
         )
     assert page is not None
-    from bot.app import slack_client
+    from bot.slack.app import slack_client
 
     posted = slack_client(app.settings).chat_postMessage(channel="USRE1", blocks=page.blocks, text=page.text)
     payload = block_actions_payload(
@@ -157,7 +157,7 @@ def test_a_dm_tick_updates_that_message_with_chat_update(app: Harness) -> None:
 
 
 def test_the_last_item_with_evidence_in_makes_the_deliverable_done(app: Harness) -> None:
-    from bot.ticks import refresh_status
+    from bot.tracking.ticks import refresh_status
     from storage.db import session_scope
     from storage.models import Deliverable, Evidence
 
@@ -259,8 +259,8 @@ def test_forged_and_stale_requests_are_rejected_without_calling_slack(app: Harne
 def test_slack_rate_limits_are_waited_out(app: Harness) -> None:
     app.slack.fail_next("chat.update", status=429, times=2, retry_after=1)
     app.slack.retry_after_seconds = 0
-    from bot import checklists
-    from bot.app import slack_client
+    from bot.slack.app import slack_client
+    from bot.views import checklists
     from storage.db import session_scope
 
     with session_scope(app.engine) as session:
@@ -343,7 +343,7 @@ def test_the_checkboxes_never_exceed_ten_options(database_url: str, tmp_path) ->
 def test_a_failure_is_logged_once_and_the_person_is_told_without_a_trace(
     app: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot import checklists
+    from bot.views import checklists
 
     def broken(**_: object) -> None:
         raise RuntimeError("database on fire")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import get_settings
 from tests.conftest import SEED
 from tests.e2e import TOKEN

@@ -1,0 +1,161 @@
+"""Write a plan back as a markdown deliverables document, in the document's own style.
+
+`parse_document(render_markdown(plan))` gives back the same plan: title, date, sections, deliverables
+with their owners, items, ticks, evidence, refs, due dates, status and notes, and the today lists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
+from bot.document.vocabulary import (
+    COMPLETED_MARKER,
+    DEFAULT_MARKER,
+    PRIORITY_MARKERS,
+    TODAY_MARKER,
+    TODAY_SUFFIX,
+    WORDS,
+    Words,
+    clean_title,
+    first_emoji,
+    priority_of,
+    split_roles,
+)
+
+RULE = "---"
+_TRAILING_PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None = None) -> str:
+    """Render `plan` as markdown; `evidence_links` (deliverable index -> lines) go under its evidence."""
+    words = WORDS[plan.language]
+    links = evidence_links or {}
+    blocks: list[str] = []
+    heading = plan.heading if plan.heading and clean_title(plan.heading) == plan.title else plan.title
+    if heading:
+        blocks.append(f"# {heading}")
+    if plan.date:
+        blocks.append(f"## {words.date}: {plan.date.isoformat()}")
+    for block in plan.intro:
+        blocks.extend([RULE, block] if block.startswith("## ") else [block])
+    for section in _sections_to_write(plan, words):
+        blocks.append(RULE)
+        blocks.append(f"## {_section_heading(section)}")
+        blocks.extend(section.body)
+        if section.kind == "today":
+            blocks.extend(_today_blocks(plan.today, words))
+            continue
+        indexed = [(i, d) for i, d in enumerate(plan.deliverables) if d.section == section.title]
+        blocks.extend(_deliverable_blocks(indexed, section, plan, words, links))
+    if plan.updated:
+        blocks.extend([RULE, f"**{words.updated}**: {plan.updated.isoformat()}"])
+    return "\n\n".join(blocks) + "\n"
+
+
+def _sections_to_write(plan: Plan, words: Words) -> list[Section]:
+    """Return the plan's sections plus any its deliverables or today lists need but lack."""
+    sections = list(plan.sections)
+    known = {section.title for section in sections}
+    for deliverable in plan.deliverables:
+        if deliverable.section not in known:
+            known.add(deliverable.section)
+            sections.append(Section(title=deliverable.section, priority=deliverable.priority))
+    if plan.today and not any(section.kind == "today" for section in sections):
+        sections.append(Section(title=words.today, kind="today"))
+    return sections
+
+
+def _section_heading(section: Section) -> str:
+    """Return a section heading with its marker and deadline, keeping the author's marker if it fits."""
+    if section.kind == "other":
+        return section.heading or section.title
+    marker = first_emoji(section.heading)
+    if section.kind == "completed":
+        marker = COMPLETED_MARKER
+    elif section.kind == "today":
+        marker = TODAY_MARKER
+    deadline = f" ({section.deadline})" if section.deadline else ""
+    text = f"{section.title}{deadline}"
+    if section.kind != "deliverables" or (marker and PRIORITY_MARKERS.get(marker[0]) == section.priority):
+        pass  # the author's marker still says the right priority
+    elif section.heading and not marker and priority_of(text)[0] == section.priority:
+        pass  # the author wrote no marker and the words alone say it
+    else:
+        marker = DEFAULT_MARKER[section.priority]
+    return f"{marker} {text}" if marker else text
+
+
+def _deliverable_blocks(
+    indexed: list[tuple[int, Deliverable]],
+    section: Section,
+    plan: Plan,
+    words: Words,
+    links: dict[int, list[str]],
+) -> Iterator[str]:
+    owner_heading: str | None = None
+    for position, (index, deliverable) in enumerate(indexed, start=1):
+        wanted = _owner_heading(deliverable)
+        if wanted is None and owner_heading is not None:
+            wanted = words.unassigned  # an explicit "no owner" heading, not the previous owner's
+        if wanted is not None and wanted != owner_heading:
+            yield f"### {wanted}"
+            owner_heading = wanted
+        entries = deliverable.evidence_entries + [
+            link for link in links.get(index, []) if link not in deliverable.evidence_entries
+        ]
+        yield _deliverable_text(deliverable, section, plan, words, entries, position)
+        yield from deliverable.notes
+
+
+def _owner_heading(deliverable: Deliverable) -> str | None:
+    if not deliverable.owners:
+        return None
+    written = deliverable.owner_heading
+    if written and split_roles(_TRAILING_PARENTHETICAL.sub("", written)) == deliverable.owners:
+        return written
+    return " / ".join(deliverable.owners)
+
+
+def _deliverable_text(
+    deliverable: Deliverable,
+    section: Section,
+    plan: Plan,
+    words: Words,
+    entries: list[str],
+    position: int,
+) -> str:
+    """Return the deliverable's title line, checklist, evidence line and due line."""
+    completed_entry = section.kind == "completed"
+    number = deliverable.number if deliverable.number is not None else position
+    bullet = "- " if completed_entry and deliverable.number is None else f"{number}. "
+    done = "✅ " if deliverable.status == "done" or completed_entry else ""
+    title = f"{bullet}{done}**{deliverable.title}**"
+    if deliverable.ref:
+        title += f" ({deliverable.ref})"
+    if deliverable.detail:
+        title += f" {deliverable.detail}"
+    pad = " " * len(bullet)
+    lines = [title, *_item_lines(deliverable.items, pad)]
+    if deliverable.evidence is not None or entries:
+        tick = "x" if deliverable.evidence_done else " "
+        evidence = f" {deliverable.evidence}" if deliverable.evidence else ""
+        lines.append(f"{pad}- [{tick}] {plan.evidence_label}:{evidence}")
+        lines.extend(f"{pad}  - {entry}" for entry in entries)
+    if deliverable.due and deliverable.due != section.due:
+        lines.append(f"{pad}- {words.due}: {deliverable.due.isoformat()}")
+    return "\n".join(lines)
+
+
+def _item_lines(items: list[Item], pad: str) -> Iterator[str]:
+    for item in items:
+        yield f"{pad}{'  ' * item.depth}- [{'x' if item.done else ' '}] {item.text}"
+
+
+def _today_blocks(role_lists: list[RoleList], words: Words) -> Iterator[str]:
+    for role_list in role_lists:
+        heading = role_list.heading
+        if not heading or clean_title(TODAY_SUFFIX.sub("", heading)) != role_list.role:
+            heading = f"{role_list.role} ({words.today_suffix})"
+        yield "\n".join([f"### {heading}", *_item_lines(role_list.items, "")])

@@ -1,0 +1,94 @@
+"""The Slack app factory: a Bolt App wired to the database, the clock and the handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from bot.slack.client import CountingWebClient, counting_copy, retry_handlers
+from bot.tracking.people import GroupSync
+
+log = logging.getLogger("deliverables.app")
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def slack_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
+    secret = token or (settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None)
+    return CountingWebClient(token=secret, base_url=settings.slack_api_url, timeout=10, retry_handlers=retry_handlers())
+
+
+def create_app(
+    settings: Settings, *, engine: Engine, client: WebClient | None = None, clock: Clock = utc_now, **bolt: Any
+) -> App:
+    """Create and configure the Slack app: middleware, one error handler, and every surface's listeners."""
+    import handlers
+
+    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    if settings.multi_workspace:
+        from bot.slack.oauth import oauth_settings
+
+        # Each request gets its workspace's bot token from the installation store.
+        bolt = {"oauth_settings": oauth_settings(settings, engine), **bolt}
+        client = client or slack_client(settings, token="")
+    app = App(
+        client=client or slack_client(settings),
+        signing_secret=signing_secret,
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+        request_verification_enabled=signing_secret is not None,
+        **bolt,
+    )
+
+    group_sync = GroupSync()
+
+    @app.middleware
+    def provide(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        """Hand listeners what they ask for by name: settings, engine, team_id, now, is_admin, a counting client."""
+        context["settings"] = settings
+        context["engine"] = engine
+        # One workspace: the plan of TEAM_ID. Several: the plan of the workspace the request comes from.
+        context["team_id"] = (context.team_id or settings.team_id) if settings.multi_workspace else settings.team_id
+        context["now"] = clock()
+        context["group_sync"] = group_sync
+        context["is_admin"] = context.user_id in settings.admins if context.user_id else False
+        if context.client is not None:
+            context["client"] = counting_copy(context.client)
+        return next()
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
+        """Log once, and tell the person something went wrong without a trace."""
+        kind = body.get("type") or body.get("command") or (body.get("event") or {}).get("type")
+        log.error("listener failed", exc_info=error, extra={"kind": kind, "outcome": "error"})
+        respond = context.respond
+        if respond is not None:
+            from bot.i18n import t
+
+            try:
+                # The reader's language may be what failed to load: say it in the configured one, else in both.
+                fixed = settings.language if settings.language != "auto" else None
+                text = t("error.generic", fixed) if fixed else f"{t('error.generic', 'es')}\n{t('error.generic', 'en')}"
+                respond(
+                    text=text,
+                    response_type="ephemeral",
+                    replace_original=False,
+                )
+            except Exception:  # the error reply is best effort; the error itself is already logged
+                log.warning("could not tell the user about an error", extra={"outcome": "error"})
+
+    handlers.register(app)
+    return app
