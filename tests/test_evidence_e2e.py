@@ -324,7 +324,7 @@ def test_a_document_saved_by_an_old_windows_editor_imports_from_slack_as_from_th
 
 
 def test_evidence_from_a_dm_button_updates_that_dm(app: Harness) -> None:
-    from bot.slack.app import slack_client
+    from bot.slack.client import slack_client
     from bot.views import checklists
 
     with session_scope(app.engine) as session:

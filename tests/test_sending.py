@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.schedule.lease import Lease
-from bot.slack.app import slack_client
+from bot.slack.client import slack_client
 from bot.slack.sending import MAX_ATTEMPTS, Outgoing, send_once
 from storage import deliveries
 from storage.db import make_engine, session_scope

@@ -19,7 +19,7 @@ def check_slack(settings: Settings, *, need_signing_secret: bool) -> None:
         raise UsageError("cli.no_bot_token")
     if need_signing_secret and settings.slack_signing_secret is None:
         raise UsageError("cli.no_signing_secret")
-    from bot.slack.app import slack_client
+    from bot.slack.client import slack_client
 
     try:
         who = slack_client(settings).auth_test()

@@ -26,6 +26,7 @@ from bot.i18n import t
 from bot.metrics import JOB_LAST_SUCCESS, JOB_SECONDS, MESSAGES
 from bot.schedule.lease import Lease, holder_id
 from bot.schedule.rules import digest_key, digest_slot, reminder_day, reminder_key
+from bot.slack.client import slack_client
 from bot.slack.sending import Outgoing, Result, send_once
 from bot.tracking.people import remember_person
 from bot.views import blocks, checklists
@@ -49,8 +50,6 @@ class Workspace(NamedTuple):
 
 def workspaces(settings: Settings, engine: Engine) -> list[Workspace]:
     """TEAM_ID with SLACK_BOT_TOKEN; installed through OAuth, every installation with its own token."""
-    from bot.slack.app import slack_client
-
     if not settings.multi_workspace:
         return [Workspace(settings, slack_client(settings))]
     from bot.slack.oauth import installed_teams

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.slack.client import CountingWebClient, counting_copy, retry_handlers
+from bot.slack.client import counting_copy, slack_client
 from bot.tracking.people import GroupSync
 
 log = logging.getLogger("deliverables.app")
@@ -23,12 +23,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def slack_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
-    secret = token or (settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None)
-    return CountingWebClient(token=secret, base_url=settings.slack_api_url, timeout=10, retry_handlers=retry_handlers())
 
 
 def create_app(

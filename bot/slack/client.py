@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.config import Settings
 from bot.metrics import SLACK_CALLS
 
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
@@ -110,3 +111,9 @@ def counting_copy(client: WebClient) -> CountingWebClient:
         logger=client.logger,
         retry_handlers=client.retry_handlers,
     )
+
+
+def slack_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) and retries 5xx and dropped connections."""
+    secret = token or (settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None)
+    return CountingWebClient(token=secret, base_url=settings.slack_api_url, timeout=10, retry_handlers=retry_handlers())
