@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench load clean venv
+.PHONY: run test lint bench load clean venv translations
 
 venv: $(STAMP)
 
@@ -37,3 +37,11 @@ load: $(STAMP)  # ~15 minutes per backend: see docs/performance.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+
+# Message keys from the code into the template, then into both catalogs (no .mo: bot/i18n.py compiles at start-up).
+BABEL_KEYWORDS := --no-default-keywords -k t -k tn:1,1 -k N_ -k LocalizedError -k DocumentError -k EvidenceError -k UsageError
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output --omit-header -w 120 \
+		-o locales/messages.pot .
+	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete \
+		--ignore-pot-creation-date -w 120

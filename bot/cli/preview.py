@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.cli.runtime import open_database
 from bot.config import Settings
-from bot.i18n import default_language, t
+from bot.i18n import N_, default_language, t
 from bot.views import checklists
 from bot.views.blocks import MESSAGE_BLOCKS
 from bot.views.digest import build_digest
@@ -70,10 +70,10 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                     session=session, settings=settings, team_id=team, user_id=user, now=now, surface="reminder"
                 )
                 if page:
-                    send("preview.user", page.blocks, page.text, user=user)
+                    send(N_("preview.user"), page.blocks, page.text, user=user)
             elif role:
                 page = checklists.role_checklist(session=session, settings=settings, team_id=team, role=role, now=now)
-                send("preview.role", page.blocks, page.text, role=role)
+                send(N_("preview.role"), page.blocks, page.text, role=role)
             else:
                 members = repo.members_by_role(session=session, team_id=team)
                 people = list(dict.fromkeys(uid for ids in members.values() for uid in ids))
@@ -87,14 +87,14 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                         surface="reminder",
                     )
                     if page:
-                        send("preview.user", page.blocks, page.text, user=uid)
+                        send(N_("preview.user"), page.blocks, page.text, user=uid)
                 for key, name in repo.plan_roles(session=session, plan_id=plan.id).items():
                     if key in members:
                         continue
                     page = checklists.role_checklist(
                         session=session, settings=settings, team_id=team, role=name, now=now
                     )
-                    send("preview.unassigned", page.blocks, page.text, role=name)
+                    send(N_("preview.unassigned"), page.blocks, page.text, role=name)
         if not user and not role:
             digest = build_digest(session=session, settings=settings, team_id=team, now=now, previous=None)
             if digest:

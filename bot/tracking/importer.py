@@ -44,7 +44,7 @@ class ImportReport:
 
     def summary(self, language: str = "en") -> str:
         """A few lines saying what changed."""
-        from bot.i18n import t
+        from bot.i18n import N_, t
 
         lines = [
             t(
@@ -58,9 +58,9 @@ class ImportReport:
             )
         ]
         for key, titles in (
-            ("import.added", self.added),
-            ("import.changed", self.changed),
-            ("import.archived", self.archived),
+            (N_("import.added"), self.added),
+            (N_("import.changed"), self.changed),
+            (N_("import.archived"), self.archived),
         ):
             shown = titles[:20]
             lines += [f"  {t(key, language)} {title}" for title in shown]
