@@ -19,7 +19,7 @@ from __future__ import annotations
 import gettext
 import io
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -50,6 +50,10 @@ def N_(key: str) -> str:
     return key
 
 
+# Babel takes ~6 µs a number and a page fills in a few per deliverable: on the load benchmark
+# (bench.profile_requests) `/deliverables blockers` took 3.3 ms (p50) uncached against 2.4 ms with
+# hand-formatted numbers, and 2.5 ms cached. The same small counts come back on every page.
+@lru_cache(maxsize=4096)
 def number(value: float, lang: Lang, *, decimals: int | None = None) -> str:
     """`1,234` in English, `1.234` in Spanish: as Babel writes numbers for the reader; `decimals` fixes how many
     digits follow the point."""
