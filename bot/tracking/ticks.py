@@ -7,9 +7,16 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from bot.views.blocks import TickAction
 from storage import repo
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, utcnow
+
+
+@dataclass(frozen=True)
+class TickAction:
+    """A click on a checkboxes element: its items, and which of them were ticked before the click."""
+
+    item_ids: tuple[int, ...]
+    before: frozenset[int]
 
 
 @dataclass
