@@ -25,19 +25,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.load import (
-    CHANNEL,
-    SIGNING_SECRET,
-    TEAM,
-    TOKEN,
-    Fake,
-    database,
-    open_payload,
-    percentile,
-    prepare_database,
-    submit_payload,
-    tick_payload,
-)
+from bench.load import CHANNEL, SIGNING_SECRET, TEAM, TOKEN
+from bench.load.apps import database, prepare_database
+from bench.load.driver import open_payload, submit_payload, tick_payload
+from bench.load.fake_slack import Fake
+from bench.load.measures import percentile
 
 
 def signed(body: str) -> Any:
