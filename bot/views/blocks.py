@@ -18,7 +18,9 @@ from datetime import date
 from typing import Any
 
 from bot.document.plan import PRIORITY_ORDER
+from bot.document.text import clip
 from bot.i18n import N_, due_text, short_date, t
+from bot.tracking.ticks import TickAction
 from storage.models import ChecklistItem
 from storage.repo import EVIDENCE_SHOWN, DeliverableTally, DeliverableView, Outline
 
@@ -61,11 +63,6 @@ class Unit:
     """Blocks that must stay together on one page (a deliverable, a header with its first deliverable)."""
 
     blocks: list[Block] = field(default_factory=list)
-
-
-def clip(text: str, limit: int) -> str:
-    """Cut `text` to `limit` characters, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def md(text: str) -> str:
@@ -142,14 +139,6 @@ def checkbox_elements(prefix: str, items: Sequence[ChecklistItem]) -> list[dict[
             element["initial_options"] = initial
         elements.append(element)
     return elements
-
-
-@dataclass(frozen=True)
-class TickAction:
-    """A click on a checkboxes element: its items, and which of them were ticked before the click."""
-
-    item_ids: tuple[int, ...]
-    before: frozenset[int]
 
 
 def parse_tick_action_id(action_id: str) -> TickAction | None:
