@@ -29,7 +29,7 @@ from bot.schedule.rules import digest_key, digest_slot, reminder_day, reminder_k
 from bot.slack.client import slack_client
 from bot.slack.sending import Outgoing, Result, send_once
 from bot.tracking.people import remember_person
-from bot.views import blocks, checklists
+from bot.views import blocks, checklists, read
 from bot.views.digest import build_digest
 from storage import deliveries, repo
 from storage.db import session_scope
@@ -182,7 +182,7 @@ def _remind(run: _Run, user_id: str, row: Delivery | None) -> tuple[str, str | N
         if row is not None and row.status in deliveries.DONE:
             return "done", None
         plan = repo.active_plan(session=session, team_id=team)
-        lang = checklists.reader(
+        lang = read.reader(
             session=session, settings=settings, plan=plan, team_id=team, user_id=user_id, now=run.now
         ).lang
         head = (
