@@ -18,7 +18,7 @@ from bot.views.blocks import Block, Page
 from bot.views.deliverables import blocker_line, mentions
 from bot.views.pages import PageChoice, draw_page
 from storage import repo
-from storage.models import Plan
+from storage.models import Person, Plan
 
 BLOCKER_LINES_READ = 40  # blockers read at a time: only as many as the message can show (a long plan has hundreds)
 
@@ -47,6 +47,33 @@ def user_checklist(
         found, surface=surface, page=page, max_blocks=max_blocks, extra_head=extra_head
     )
     return _drawn(session, found.plan, chosen)
+
+
+def reminder(
+    *,
+    session: Session,
+    settings: Settings,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    person: Person | None,
+    escalated: bool,
+) -> Page | None:
+    """Today's reminder for one owner (`person`: their row, as the job read it); None when nothing is open.
+
+    `escalated`: they own a blocker overdue past ESCALATE_AFTER_DAYS, which the digest mentions them for.
+    """
+    found = read.person_checklist(
+        session=session,
+        settings=settings,
+        team_id=team_id,
+        user_id=user_id,
+        now=now,
+        surface="reminder",
+        person=person,
+    )
+    lead = (surfaces.escalation_lead(found, settings.escalate_after_days),) if escalated else ()
+    return _drawn(session, found.plan, surfaces.choose_person_page(found, surface="reminder", extra_head=lead))
 
 
 def _drawn(session: Session, plan: Plan | None, chosen: PageChoice | Page | None) -> Page | None:

@@ -31,7 +31,7 @@ from bot.views.models import (
     Status,
 )
 from storage import deliveries, repo
-from storage.models import ChecklistItem, Plan
+from storage.models import ChecklistItem, Person, Plan
 from storage.shapes import Outline, PlanShape, plan_shape
 
 PERSON_SURFACES = ("mine", "reminder", "home")
@@ -110,15 +110,22 @@ def person_checklist(
     now: datetime,
     surface: str = "mine",
     head: repo.Head | None = None,
+    person: Person | None = None,
 ) -> PersonChecklist:
     """A person's open deliverables (outlines) and today's lists, and their reminder's state where they manage it.
 
     `head`: the plan, the person's roles and the open deliverables, when the caller already read them.
+    `person`: their row, when the caller already read it (the reminder job); else what we know of them is read.
     """
     reminder = surface == "reminder"
     head = head or repo.head(session=session, team_id=team_id, user_id=user_id)
     plan, keys = head.plan, head.role_keys
-    who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
+    if person is not None:
+        who = _reader(
+            people.Profile(person.tz, person.language), settings=settings, plan=plan, user_id=user_id, now=now
+        )
+    else:
+        who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     found = PersonChecklist(ctx=ctx_for(who, plan), plan=plan, role_keys=keys, outlines=[], today={})
     if plan is None or plan.id is None:
         return found
@@ -141,6 +148,7 @@ def person_checklist(
             user_id=user_id,
             now=now,
             in_reminder=reminder,
+            person=person,
         )
     return found
 
@@ -201,12 +209,14 @@ def reminder_state(
     user_id: str,
     now: datetime,
     in_reminder: bool = False,
+    person: Person | None = None,
 ) -> ReminderState:
     """When the person's next reminder comes, and whether they paused them.
 
-    Drawn in today's reminder itself (`in_reminder`), "next" means the one after it.
+    Drawn in today's reminder itself (`in_reminder`), "next" means the one after it. `person`: their row,
+    when the caller already read it.
     """
-    person = repo.person(session=session, team_id=team_id, user_id=user_id)
+    person = person or repo.person(session=session, team_id=team_id, user_id=user_id)
     day = reminder_day(person, settings, now)
     sent = in_reminder or settled_today(session=session, team_id=team_id, user_id=user_id, day=day.day)
     paused = person.paused_until if person is not None and person.paused_until is not None else None

@@ -56,6 +56,11 @@ def choose_person_page(
     )
 
 
+def escalation_lead(found: PersonChecklist, days: int) -> Block:
+    """The line over a reminder saying the person owns blockers overdue past `days` working days."""
+    return blocks.section(t("reminder.escalated", found.ctx.lang, days=days))
+
+
 def choose_role_page(found: RoleChecklist, *, page: int, max_blocks: int, interactive: bool) -> PageChoice | Page:
     """The page of a role's checklist to draw; or what to say instead when there is no plan or no such role."""
     lang = found.ctx.lang
