@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.i18n import choose_language, plan_language_matters
-from bot.views import checklists
+from bot.views import read
 from storage import repo
 from storage.db import session_scope
 from tests.e2e import NOW, import_seed
@@ -30,9 +30,7 @@ def _language(engine: Engine, settings: Settings, user_id: str) -> tuple[str, in
     event.listen(engine, "before_cursor_execute", record)
     try:
         with session_scope(engine) as session:
-            lang = checklists.language(
-                session=session, settings=settings, team_id=settings.team_id, user_id=user_id, now=NOW
-            )
+            lang = read.language(session=session, settings=settings, team_id=settings.team_id, user_id=user_id, now=NOW)
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return lang, sum('FROM "plan"' in s or "FROM plan " in s for s in statements)
