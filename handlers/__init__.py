@@ -1,14 +1,32 @@
-"""Slack listeners, thin: ack, call bot/ and storage/, respond. One module per surface."""
+"""Slack listeners, thin: ack, do the work in bot/ and storage/, answer. One module per surface."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+from handlers import actions, commands, events, reminders, views
+from handlers.call import call_middleware
 
 
-def register(app: App) -> None:
-    """Register every surface's listeners on the app."""
-    from handlers import actions, commands, events, reminders, views
+def register(
+    app: App,
+    settings: Settings,
+    *,
+    engine: Engine,
+    clock: Callable[[], datetime],
+    wrap_client: Callable[[WebClient], WebClient],
+) -> None:
+    """Hand every listener its request's `Call`, and register every surface's listeners on the app.
 
+    `wrap_client` turns the client Bolt gives each request into the one listeners use (the factory's counts calls).
+    """
+    app.middleware(call_middleware(settings=settings, engine=engine, clock=clock, wrap_client=wrap_client))
     commands.register(app)
     actions.register(app)
     events.register(app)

@@ -8,13 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.slack.client import counting_copy, slack_client
-from bot.tracking.people import GroupSync
 
 log = logging.getLogger("deliverables.app")
 
@@ -28,7 +26,7 @@ def utc_now() -> datetime:
 def create_app(
     settings: Settings, *, engine: Engine, client: WebClient | None = None, clock: Clock = utc_now, **bolt: Any
 ) -> App:
-    """Create and configure the Slack app: middleware, one error handler, and every surface's listeners."""
+    """Create and configure the Slack app: one error handler, a `Call` for each request, every surface's listeners."""
     import handlers
 
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -46,22 +44,6 @@ def create_app(
         request_verification_enabled=signing_secret is not None,
         **bolt,
     )
-
-    group_sync = GroupSync()
-
-    @app.middleware
-    def provide(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        """Hand listeners what they ask for by name: settings, engine, team_id, now, is_admin, a counting client."""
-        context["settings"] = settings
-        context["engine"] = engine
-        # One workspace: the plan of TEAM_ID. Several: the plan of the workspace the request comes from.
-        context["team_id"] = (context.team_id or settings.team_id) if settings.multi_workspace else settings.team_id
-        context["now"] = clock()
-        context["group_sync"] = group_sync
-        context["is_admin"] = context.user_id in settings.admins if context.user_id else False
-        if context.client is not None:
-            context["client"] = counting_copy(context.client)
-        return next()
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
@@ -84,5 +66,5 @@ def create_app(
             except Exception:  # the error reply is best effort; the error itself is already logged
                 log.warning("could not tell the user about an error", extra={"outcome": "error"})
 
-    handlers.register(app)
+    handlers.register(app, settings, engine=engine, clock=clock, wrap_client=counting_copy)
     return app
