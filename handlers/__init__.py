@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_bolt import App
-from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
@@ -20,13 +19,9 @@ def register(
     *,
     engine: Engine,
     clock: Callable[[], datetime],
-    wrap_client: Callable[[WebClient], WebClient],
 ) -> None:
-    """Hand every listener its request's `Call`, and register every surface's listeners on the app.
-
-    `wrap_client` turns the client Bolt gives each request into the one listeners use (the factory's counts calls).
-    """
-    app.middleware(call_middleware(settings=settings, engine=engine, clock=clock, wrap_client=wrap_client))
+    """Hand every listener its request's `Call`, and register every surface's listeners on the app."""
+    app.middleware(call_middleware(settings=settings, engine=engine, clock=clock))
     commands.register(app)
     actions.register(app)
     events.register(app)

@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.slack.client import counting_copy
 from bot.tracking.people import GroupSync, remember_person
 from bot.views import checklists
 from bot.views.blocks import surface_of_block
@@ -157,7 +158,6 @@ def call_middleware(
     settings: Settings,
     engine: Engine,
     clock: Callable[[], datetime],
-    wrap_client: Callable[[WebClient], WebClient],
 ) -> Middleware:
     """A Bolt middleware that builds each request's `Call` into the context, under the name `call`."""
     group_sync = GroupSync()  # one for the app: it keeps when each team's user groups were last read
@@ -174,7 +174,7 @@ def call_middleware(
             user_id=user_id or "",
             now=clock(),
             body=body,
-            client=wrap_client(client),
+            client=counting_copy(client),  # the metrics count each Web API call a listener makes
             respond=context.respond,
             is_admin=user_id in settings.admins if user_id else False,
             group_sync=group_sync,

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
+from bot.slack.client import CountingWebClient
 from handlers.call import Call, Surface, call_middleware, surface_of
 from handlers.common import redraw
 from tests.jobs_support import load_team
@@ -70,20 +71,14 @@ def test_commands_and_the_home_tab_event() -> None:
 
 
 def test_the_middleware_builds_one_call_that_listeners_ask_for_by_name(settings: Settings, engine: Engine) -> None:
-    wrapped: list[WebClient] = []
     seen: list[Call] = []
-
-    def wrap(client: WebClient) -> WebClient:
-        wrapped.append(client)
-        return client
-
     app = App(
         signing_secret="s",
         request_verification_enabled=False,
         process_before_response=True,
         authorize=lambda **_: AuthorizeResult(enterprise_id=None, team_id="TOTHER", bot_token="xoxb-x"),
     )
-    app.middleware(call_middleware(settings=settings, engine=engine, clock=lambda: NOW, wrap_client=wrap))
+    app.middleware(call_middleware(settings=settings, engine=engine, clock=lambda: NOW))
 
     def listener(ack: Ack, call: Call) -> None:
         ack()
@@ -99,7 +94,8 @@ def test_the_middleware_builds_one_call_that_listeners_ask_for_by_name(settings:
     # One workspace: its plan is TEAM_ID's, whatever team the request names.
     assert (admin.team_id, admin.user_id, admin.is_admin, admin.now) == (settings.team_id, "UADMIN", True, NOW)
     assert (other.user_id, other.is_admin) == ("U2", False)
-    assert admin.client is wrapped[0] and admin.respond is not None and admin.respond.response_url == URL
+    assert isinstance(admin.client, CountingWebClient) and admin.client.token == "xoxb-x"  # counted, this workspace's
+    assert admin.respond is not None and admin.respond.response_url == URL
     assert admin.group_sync is other.group_sync  # one per app: it keeps when user groups were last read
     assert admin.surface == Surface("command", channel="C1")
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 import handlers
 from bot.config import Settings
 from bot.i18n import t
-from bot.slack.client import counting_copy, slack_client
+from bot.slack.client import slack_client
 
 log = logging.getLogger("deliverables.app")
 
@@ -45,7 +45,7 @@ def create_app(
         **bolt,
     )
     app.error(error_handler(settings))
-    handlers.register(app, settings, engine=engine, clock=clock, wrap_client=counting_copy)
+    handlers.register(app, settings, engine=engine, clock=clock)
     return app
 
 
