@@ -12,9 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.config import Settings
-from bot.tracking.ticks import apply_click
+from bot.tracking.ticks import TickAction, apply_click
 from bot.views import checklists
-from bot.views.blocks import TickAction
 from storage import db, repo
 from storage.models import ChecklistItem, Deliverable
 from tests.conftest import TEAM

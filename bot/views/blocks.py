@@ -18,7 +18,9 @@ from datetime import date
 from typing import Any
 
 from bot.document.plan import PRIORITY_ORDER
-from bot.i18n import due_text, t
+from bot.document.text import clip
+from bot.i18n import N_, due_text, short_date, t
+from bot.tracking.ticks import TickAction
 from storage.models import ChecklistItem
 from storage.repo import EVIDENCE_SHOWN, DeliverableTally, DeliverableView, Outline
 
@@ -33,6 +35,7 @@ SECTION_TEXT = 3000
 HEADER_TEXT = 150
 
 PRIORITY_EMOJI = {"blocker": "🔴", "high": "🟡", "normal": "🟢"}
+PRIORITY_TITLE = {"blocker": N_("priority.blocker"), "high": N_("priority.high"), "normal": N_("priority.normal")}
 
 
 @dataclass
@@ -60,11 +63,6 @@ class Unit:
     """Blocks that must stay together on one page (a deliverable, a header with its first deliverable)."""
 
     blocks: list[Block] = field(default_factory=list)
-
-
-def clip(text: str, limit: int) -> str:
-    """Cut `text` to `limit` characters, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def md(text: str) -> str:
@@ -143,14 +141,6 @@ def checkbox_elements(prefix: str, items: Sequence[ChecklistItem]) -> list[dict[
     return elements
 
 
-@dataclass(frozen=True)
-class TickAction:
-    """A click on a checkboxes element: its items, and which of them were ticked before the click."""
-
-    item_ids: tuple[int, ...]
-    before: frozenset[int]
-
-
 def parse_tick_action_id(action_id: str) -> TickAction | None:
     """`tick:12:5:40.41.42` -> items 40, 41, 42 with 40 and 42 ticked before; None if it is not ours."""
     parts = action_id.split(":")
@@ -174,14 +164,14 @@ def evidence_lines(view: DeliverableView, ctx: Ctx) -> str:
     if d.evidence_requirement:
         lines.append(f":paperclip: *{label}:* {md(escape(d.evidence_requirement))} — {mark} {state}")
     for piece in view.live_evidence[-EVIDENCE_SHOWN:]:
-        lines.append("    • " + evidence_summary(piece))
+        lines.append("    • " + evidence_summary(piece, ctx.lang))
     return "\n".join(lines)
 
 
-def evidence_summary(piece: Any) -> str:
+def evidence_summary(piece: Any, lang: str) -> str:
     """One line for a piece of evidence: a link, a file or the start of a text."""
     who = f"<@{piece.user_id}>"
-    when = piece.created_at.date().isoformat() if piece.created_at else ""
+    when = short_date(piece.created_at.date(), lang) if piece.created_at else ""
     if piece.kind == "file":
         target = (
             f"<{piece.permalink}|{escape(piece.file_name or piece.file_id or 'file')}>"
@@ -359,7 +349,7 @@ def outlined_checklist_page(
                 continue
             unit = deliverable_unit(views[outline.id], ctx, interactive=interactive)
             if headed[index - len(todays)]:
-                title = f"{PRIORITY_EMOJI.get(outline.priority, '⚪')} {t('priority.' + outline.priority, ctx.lang)}"
+                title = f"{PRIORITY_EMOJI.get(outline.priority, '⚪')} {t(PRIORITY_TITLE[outline.priority], ctx.lang)}"
                 unit.blocks = [header(title), *unit.blocks]
         body.extend(unit.blocks[:room])
     result = finish_page(body, page=page, pages=len(pages), head=head, surface=surface, ctx=ctx)

@@ -15,7 +15,7 @@ from typing import cast
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.i18n import choose_language, plan_language_matters, t
+from bot.i18n import choose_language, plan_language_matters, t, tn
 from bot.tracking import people
 from bot.views import blocks
 from bot.views.blocks import Block, Ctx, Page
@@ -116,7 +116,11 @@ def user_checklist(
     today = today_lists(todays)
     if not outlines and not any(today.values()):
         return None if reminder else only_text(t("mine.nothing", who.lang))
-    intro = t("reminder.intro" if reminder else "mine.intro", who.lang, user=user_id, count=len(outlines))
+    intro = (
+        t("reminder.intro", who.lang, user=user_id)
+        if reminder
+        else tn("mine.intro", len(outlines), who.lang, user=user_id)
+    )
     if surface in ("reminder", "home"):  # where a person manages their daily reminder
         extra_head = (
             *extra_head,

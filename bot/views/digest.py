@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.views import blocks
 from bot.views.blocks import Block
 from bot.views.checklists import ctx_for, open_blockers, reader
@@ -74,9 +74,9 @@ def changes_lines(previous: dict[str, Any] | None, current: dict[str, Any], lang
             completed.append(now["title"])
     lines = []
     if ticked:
-        lines.append("• " + t("digest.ticked", lang, count=ticked))
+        lines.append("• " + tn("digest.ticked", ticked, lang))
     if evidence:
-        lines.append("• " + t("digest.evidence", lang, count=evidence))
+        lines.append("• " + tn("digest.evidence", evidence, lang))
     if completed:
         lines.append("• :white_check_mark: " + t("digest.done", lang, titles=", ".join(completed[:10])))
     if new_overdue:
@@ -108,8 +108,8 @@ def build_digest(
     late = len(overdue) + sum(1 for v in found if v.deliverable.due and v.deliverable.due < who.today)
     summary_text = " · ".join(
         (
-            t("digest.open_blockers", lang, count=len(found)),
-            t("digest.overdue_count", lang, count=late),
+            tn("digest.open_blockers", len(found), lang),
+            tn("digest.overdue_count", late, lang),
             t("digest.done_of", lang, done=done, total=len(all_views)),
         )
     )

@@ -57,7 +57,7 @@ def evidence_modal(
     if current:
         body += [blocks.divider(), blocks.section(f"*{t('evidence.current', lang)}*")]
         for piece in current:
-            row = blocks.section(blocks.evidence_summary(piece), block_id=f"ev:{piece.id}")
+            row = blocks.section(blocks.evidence_summary(piece, lang), block_id=f"ev:{piece.id}")
             if piece.user_id == user_id or is_admin:
                 row["accessory"] = blocks.button(
                     t("evidence.withdraw", lang), "evidence:withdraw", str(piece.id), style="danger"

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.config import Settings, parse_clock_time
-from bot.i18n import t
+from bot.i18n import N_, long_date, t, weekday
 from bot.schedule.rules import next_reminder, reminder_day, reminder_key
 from bot.views import blocks
 from bot.views.blocks import Block
@@ -39,14 +39,14 @@ def settled_today(*, session: Session, team_id: str, user_id: str, day: date) ->
 
 
 def when_text(moment: datetime, today: date, lang: str) -> str:
-    """`today at 09:00`, `tomorrow at 09:00`, `Monday 2025-12-15 at 09:00`."""
+    """`today at 09:00`, `tomorrow at 09:00`, `Monday, December 15 at 09:00`."""
     at = moment.strftime("%H:%M")
     if moment.date() == today:
         return t("reminder.when_today", lang, time=at)
     if moment.date() == today + timedelta(days=1):
         return t("reminder.when_tomorrow", lang, time=at)
-    weekday = t("weekdays", lang).split(",")[moment.weekday()]
-    return t("reminder.when_day", lang, weekday=weekday, date=moment.date().isoformat(), time=at)
+    day = moment.date()
+    return t("reminder.when_day", lang, weekday=weekday(day, lang), date=long_date(day, lang), time=at)
 
 
 def control_blocks(
@@ -69,7 +69,7 @@ def control_blocks(
     upcoming = when_text(next_reminder(person, settings, now, sent_today=sent), day.day, lang)
     paused = person is not None and person.paused_until is not None and person.paused_until > day.day
     if paused and person is not None and person.paused_until is not None:
-        status = t("reminder.status_paused", lang, date=person.paused_until.isoformat(), next=upcoming)
+        status = t("reminder.status_paused", lang, date=long_date(person.paused_until, lang), next=upcoming)
     else:
         status = t("reminder.status", lang, time=day.at.strftime("%H:%M"), tz=day.tz, next=upcoming)
     pause: dict[str, object] = {
@@ -139,31 +139,32 @@ def apply_control(
     )
     day = reminder_day(person, settings, now)
     upcoming = when_text(next_reminder(person, settings, now, sent_today=sent), today, lang)
-    text = t(key, lang, next=upcoming, date=extra.get("date", ""), time=day.at.strftime("%H:%M"), tz=day.tz)
+    when = long_date(extra["date"], lang) if "date" in extra else ""
+    text = t(key, lang, next=upcoming, date=when, time=day.at.strftime("%H:%M"), tz=day.tz)
     if extra.get("lifted"):
-        text += " " + t("reminder.pause_cancelled", lang, date=extra["lifted"])
+        text += " " + t("reminder.pause_cancelled", lang, date=long_date(extra["lifted"], lang))
     return text
 
 
-def _change(person: Person, control: str, value: str | None, *, today: date, sent: bool) -> tuple[str, dict[str, str]]:
+def _change(person: Person, control: str, value: str | None, *, today: date, sent: bool) -> tuple[str, dict[str, date]]:
     """Apply one control to the person; the reply's text key and what to fill in."""
     if control == SKIP:
         if sent:
-            return "reminder.skip_already_sent", {}
+            return N_("reminder.skip_already_sent"), {}
         person.skip_date = today
-        return "reminder.skip_done", {}
+        return N_("reminder.skip_done"), {}
     if control == TOMORROW:
         lifted = person.paused_until if person.paused_until and person.paused_until > today else None
         person.skip_date, person.paused_until = today, None
-        return "reminder.tomorrow_done", {"lifted": lifted.isoformat()} if lifted else {}
+        return N_("reminder.tomorrow_done"), {"lifted": lifted} if lifted else {}
     if control == PAUSE:
         until = date.fromisoformat(value or "")
         if until <= today:
             person.paused_until = None
-            return "reminder.resumed", {}
+            return N_("reminder.resumed"), {}
         person.paused_until = until
-        return "reminder.paused", {"date": until.isoformat()}
+        return N_("reminder.paused"), {"date": until}
     if control == TIME:
         person.reminder_time = parse_clock_time(value or "").strftime("%H:%M")
-        return "reminder.time_set", {}
+        return N_("reminder.time_set"), {}
     raise ValueError(f"unknown reminder control {control!r}")
