@@ -13,13 +13,7 @@ from handlers import actions, commands, events, reminders, views
 from handlers.call import call_middleware
 
 
-def register(
-    app: App,
-    settings: Settings,
-    *,
-    engine: Engine,
-    clock: Callable[[], datetime],
-) -> None:
+def register(app: App, settings: Settings, *, engine: Engine, clock: Callable[[], datetime]) -> None:
     """Hand every listener its request's `Call`, and register every surface's listeners on the app."""
     app.middleware(call_middleware(settings=settings, engine=engine, clock=clock))
     commands.register(app)

@@ -153,12 +153,7 @@ class Call:
 Middleware = Callable[[BoltContext, dict[str, Any], Callable[[], BoltResponse]], BoltResponse]
 
 
-def call_middleware(
-    *,
-    settings: Settings,
-    engine: Engine,
-    clock: Callable[[], datetime],
-) -> Middleware:
+def call_middleware(*, settings: Settings, engine: Engine, clock: Callable[[], datetime]) -> Middleware:
     """A Bolt middleware that builds each request's `Call` into the context, under the name `call`."""
     group_sync = GroupSync()  # one for the app: it keeps when each team's user groups were last read
 
