@@ -1,21 +1,18 @@
-"""Buttons and checkboxes: ticks, paging, and what opens the evidence modal."""
+"""Buttons and checkboxes: ticks, and paging through a long checklist."""
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-from sqlalchemy.engine import Engine
+from slack_bolt import Ack, App
 
-from bot.config import Settings
 from bot.i18n import t
-from bot.tracking.ticks import apply_click
-from bot.views.blocks import parse_tick_action_id, surface_of_block
-from handlers.common import reader_language, redraw, tell
+from bot.tracking.ticks import TickResult, apply_click
+from bot.views.blocks import parse_tick_action_id
+from handlers.call import Call, Surface
+from handlers.common import redraw, tell
 from storage.db import session_scope
 
 log = logging.getLogger("deliverables.actions")
@@ -23,102 +20,49 @@ log = logging.getLogger("deliverables.actions")
 TICK = re.compile(r"^(tick|today):")
 
 
-def source_of(body: dict[str, Any], surface: str) -> str:
-    if body.get("container", {}).get("type") == "view":
-        return "slack:home"
-    return "slack:dm" if surface == "reminder" else f"slack:{surface.split(':')[0]}"
+def source_of(surface: Surface) -> str:
+    """Where a tick was made, as the audit trail names it."""
+    return "slack:dm" if surface.name == "reminder" else f"slack:{surface.name.split(':')[0]}"
 
 
-def handle_tick(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    engine: Engine,
-    settings: Settings,
-    team_id: str,
-    now: datetime,
-    is_admin: bool,
-) -> None:
+def handle_tick(ack: Ack, action: dict[str, Any], call: Call) -> None:
     """Store a tick (only the item clicked) and draw the message or view again in place."""
     ack()
-    user_id = body["user"]["id"]
     parsed = parse_tick_action_id(action["action_id"])
     if parsed is None:
         return
-    surface, page = surface_of_block(action.get("block_id", "")) or ("mine", 1)
     selected = {int(o["value"]) for o in action.get("selected_options") or [] if str(o.get("value", "")).isdigit()}
-    with session_scope(engine) as session:
+    with session_scope(call.engine) as session:
         result = apply_click(
             session=session,
-            team_id=team_id,
-            user_id=user_id,
+            team_id=call.team_id,
+            user_id=call.user_id,
             action=parsed,
             selected=selected,
-            is_admin=is_admin,
-            source=source_of(body, surface),
+            is_admin=call.is_admin,
+            source=source_of(call.surface),
         )
-    log.info(
-        "tick",
-        extra={
-            "kind": "tick",
-            "user": user_id,
-            "changed": len(result.changed),
-            "outcome": "ok" if result.allowed else "denied",
-        },
-    )
+    outcome = "ok" if result.allowed else "denied"
+    log.info("tick", extra={"kind": "tick", "user": call.user_id, "changed": len(result.changed), "outcome": outcome})
     if not result.allowed or result.gone:
-        lang = reader_language(
-            engine=engine, client=client, settings=settings, team_id=team_id, user_id=user_id, now=now
-        )
-        text = (
-            t("tick.gone", lang)
-            if result.gone
-            else t("tick.not_owner", lang, title=result.denied_title or "", owners=", ".join(result.denied_owners))
-        )
-        tell(client=client, respond=respond, body=body, user_id=user_id, text=text)
+        tell(call, refusal(result, call.lang))
     # Draw again even when nothing changed: the person's client shows their click until we do.
-    redraw(
-        body=body,
-        client=client,
-        respond=respond,
-        engine=engine,
-        settings=settings,
-        team_id=team_id,
-        user_id=user_id,
-        now=now,
-        surface=surface,
-        page=page,
-    )
+    redraw(call, call.surface)
 
 
-def handle_page(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    engine: Engine,
-    settings: Settings,
-    team_id: str,
-    now: datetime,
-) -> None:
+def refusal(result: TickResult, lang: str) -> str:
+    """Why a click changed nothing: its item is gone, or it belongs to someone else."""
+    if result.gone:
+        return t("tick.gone", lang)
+    return t("tick.not_owner", lang, title=result.denied_title or "", owners=", ".join(result.denied_owners))
+
+
+def handle_page(ack: Ack, action: dict[str, Any], call: Call) -> None:
     """Show another page of a long checklist, in place."""
     ack()
-    surface, _, page = str(action.get("value", "mine|1")).rpartition("|")
-    redraw(
-        body=body,
-        client=client,
-        respond=respond,
-        engine=engine,
-        settings=settings,
-        team_id=team_id,
-        user_id=body["user"]["id"],
-        now=now,
-        surface=surface or "mine",
-        page=int(page) if page.isdigit() else 1,
-    )
+    # The pager's value names the list and the page to show ("mine|2"); its block is not prefixed like the others.
+    name, _, page = str(action.get("value", "mine|1")).rpartition("|")
+    redraw(call, call.surface.showing(name or "mine", int(page) if page.isdigit() else 1))
 
 
 def register(app: App) -> None:

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from functools import cached_property
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
-from sqlalchemy.engine import Engine
+from slack_bolt import Ack, App
 
-from bot.config import Settings
 from bot.i18n import t
-from bot.tracking.people import remember_person
+from bot.tracking.evidence import EvidenceError, find_deliverable, hand_in
 from bot.views import blocks, checklists
 from bot.views.blocks import Block
-from handlers.common import known_language
+from bot.views.modals import import_modal
+from handlers.call import Call
+from handlers.forms import evidence_form, stored_text
 from storage import repo
 from storage.db import read_scope, session_scope
 
@@ -40,29 +36,7 @@ ALIASES = {
 ADMIN_ONLY = {"assign", "import", "digest"}
 
 
-@dataclass
-class Call:
-    """One `/deliverables` call, with what its handlers need."""
-
-    user_id: str
-    args: list[str]
-    raw_args: str
-    settings: Settings
-    engine: Engine
-    team_id: str
-    now: datetime
-    is_admin: bool
-    body: dict[str, Any]
-    client: WebClient
-    context: BoltContext
-
-    @cached_property
-    def lang(self) -> str:
-        """The caller's language, read when an answer needs it: a checklist, `status` and `blockers` choose it
-        with what they read anyway (`checklists.reader`)."""
-        return known_language(
-            engine=self.engine, settings=self.settings, team_id=self.team_id, user_id=self.user_id, now=self.now
-        )
+Answer = list[Block] | None  # None: the subcommand opened a form, and the ack says nothing
 
 
 def reply(text: str) -> list[Block]:
@@ -74,7 +48,7 @@ def help_blocks(lang: str, unknown: str | None = None) -> list[Block]:
     return [*lead, blocks.header(t("help.title", lang)), blocks.section(t("help.body", lang))]
 
 
-def do_mine(call: Call) -> list[Block]:
+def do_mine(call: Call, args: str) -> Answer:
     with read_scope(call.engine) as session:
         head = repo.head(session=session, team_id=call.team_id, user_id=call.user_id)
         page = checklists.user_checklist(
@@ -92,28 +66,26 @@ def do_mine(call: Call) -> list[Block]:
 
 
 def _sync_groups(call: Call, session: Any, plan: Any) -> bool:
-    synced = call.context["group_sync"].maybe(
-        client=call.client, session=session, team_id=call.team_id, plan=plan, now=call.now
-    )
+    synced = call.group_sync.maybe(client=call.client, session=session, team_id=call.team_id, plan=plan, now=call.now)
     return any(call.user_id in users for users in synced.values())
 
 
-def do_status(call: Call) -> list[Block]:
+def do_status(call: Call, args: str) -> Answer:
     with read_scope(call.engine) as session:
         return checklists.status(
             session=session, settings=call.settings, team_id=call.team_id, now=call.now, user_id=call.user_id
         )
 
 
-def do_blockers(call: Call) -> list[Block]:
+def do_blockers(call: Call, args: str) -> Answer:
     with read_scope(call.engine) as session:
         return checklists.blockers(
             session=session, settings=call.settings, team_id=call.team_id, now=call.now, user_id=call.user_id
         )
 
 
-def do_role(call: Call) -> list[Block]:
-    role = " ".join(call.args)
+def do_role(call: Call, args: str) -> Answer:
+    role = " ".join(args.split())
     if not role:
         return help_blocks(call.lang)
     with read_scope(call.engine) as session:
@@ -122,13 +94,13 @@ def do_role(call: Call) -> list[Block]:
         ).blocks
 
 
-def do_help(call: Call) -> list[Block]:
+def do_help(call: Call, args: str) -> Answer:
     return help_blocks(call.lang)
 
 
-def do_assign(call: Call) -> list[Block]:
-    users = MENTION.findall(call.raw_args)
-    role = MENTION.sub("", call.raw_args).strip()
+def do_assign(call: Call, args: str) -> Answer:
+    users = MENTION.findall(args)
+    role = MENTION.sub("", args).strip()
     if not users or not role:
         return reply(t("assign.usage", call.lang))
     with session_scope(call.engine) as session:
@@ -143,19 +115,53 @@ def do_assign(call: Call) -> list[Block]:
     return reply(t("assign.done", call.lang, users=", ".join(f"<@{u}>" for u in users), role=blocks.escape(name)))
 
 
-def do_evidence(call: Call) -> list[Block] | None:
-    from handlers.views import evidence_command
+def do_evidence(call: Call, args: str) -> Answer:
+    """`evidence N` opens the form; `evidence N LINK-OR-TEXT` hands it in at once."""
+    number, _, rest = args.partition(" ")
+    if not number.lstrip("#").isdigit():
+        return reply(t("evidence.usage", call.lang))
+    with session_scope(call.engine) as session:
+        deliverable = find_deliverable(session=session, team_id=call.team_id, number=int(number.lstrip("#")))
+        deliverable_id = deliverable.id if deliverable else None
+    if deliverable_id is None:
+        return reply(t("evidence.no_number", call.lang, number=number.lstrip("#")))
+    if rest.strip():
+        return reply(_hand_in_now(call, deliverable_id, rest.strip()))
+    form = evidence_form(call, deliverable_id, call.surface.origin())
+    if form is not None:
+        call.client.views_open(trigger_id=call.body["trigger_id"], view=form)
+    return None
 
-    return evidence_command(call)
+
+def _hand_in_now(call: Call, deliverable_id: int, value: str) -> str:
+    link, text = (value, None) if re.match(r"^<?https?://", value) else (None, value)
+    if link:
+        link = link.strip("<>").split("|")[0]  # Slack sends links as <url> or <url|label>
+    try:
+        with session_scope(call.engine) as session:
+            handed = hand_in(
+                session=session,
+                team_id=call.team_id,
+                deliverable_id=deliverable_id,
+                user_id=call.user_id,
+                is_admin=call.is_admin,
+                link=link,
+                text=text,
+                source="slack:command",
+            )
+            return stored_text(handed, call.lang)
+    except EvidenceError as error:
+        return error.text(call.lang)
 
 
-def do_import(call: Call) -> list[Block] | None:
-    from handlers.views import open_import_modal
+def do_import(call: Call, args: str) -> Answer:
+    """Open the import form (admins only, as `ADMIN_ONLY` says)."""
+    form = import_modal(lang=call.lang, origin={"channel": call.surface.channel})
+    call.client.views_open(trigger_id=call.body["trigger_id"], view=form)
+    return None
 
-    return open_import_modal(call)
 
-
-def do_digest(call: Call) -> list[Block] | None:
+def do_digest(call: Call, args: str) -> Answer:
     from bot.schedule.jobs import post_digest_now
 
     return reply(
@@ -170,7 +176,7 @@ def do_digest(call: Call) -> list[Block] | None:
     )
 
 
-SUBCOMMANDS: dict[str, Callable[[Call], list[Block] | None]] = {
+SUBCOMMANDS: dict[str, Callable[[Call, str], Answer]] = {
     "mine": do_mine,
     "status": do_status,
     "blockers": do_blockers,
@@ -184,51 +190,25 @@ SUBCOMMANDS: dict[str, Callable[[Call], list[Block] | None]] = {
 ANSWERED_LATER = {"digest"}  # posting to a channel may outlast the 3 s: ack first, answer through response_url
 
 
-def handle_deliverables(
-    ack: Ack,
-    command: dict[str, Any],
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    context: BoltContext,
-    engine: Engine,
-    settings: Settings,
-    team_id: str,
-    now: datetime,
-    is_admin: bool,
-) -> None:
+def handle_deliverables(ack: Ack, command: dict[str, Any], call: Call) -> None:
     """Answer `/deliverables [subcommand] [arguments]`; anything unknown gets the help, never an error."""
-    text = (command.get("text") or "").strip()
-    first, _, rest = text.partition(" ")
+    first, _, rest = (command.get("text") or "").strip().partition(" ")
     name = ALIASES.get(first.lower(), first.lower())
-    user_id = command["user_id"]
-    remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)  # before any answer
-    call = Call(
-        user_id=user_id,
-        args=rest.split(),
-        raw_args=rest.strip(),
-        settings=settings,
-        engine=engine,
-        team_id=team_id,
-        now=now,
-        is_admin=is_admin,
-        body=body,
-        client=client,
-        context=context,
-    )
-    handler = SUBCOMMANDS.get(name)
-    if handler is None:
-        answer: list[Block] | None = help_blocks(call.lang, unknown=first)
-    elif name in ADMIN_ONLY and not is_admin:
+    call.remember()  # before any answer
+    subcommand = SUBCOMMANDS.get(name)
+    answer: Answer
+    if subcommand is None:
+        answer = help_blocks(call.lang, unknown=first)
+    elif name in ADMIN_ONLY and not call.is_admin:
         answer = reply(t("admin.only", call.lang, command=f"/deliverables {name}"))
     elif name in ANSWERED_LATER:
         ack()
-        answer = handler(call)
-        if answer:
-            respond(blocks=answer, text=_plain(answer), response_type="ephemeral")
+        answer = subcommand(call, rest.strip())
+        if answer and call.respond is not None:
+            call.respond(blocks=answer, text=_plain(answer), response_type="ephemeral")
         return
     else:
-        answer = handler(call)  # a modal opens here, inside the trigger_id's 3 s, and the ack is then empty
+        answer = subcommand(call, rest.strip())  # a form opens here, inside the trigger_id's 3 s; the ack is empty
     if answer is None:
         ack()
         return

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-from sqlalchemy.engine import Engine
+from slack_bolt import Ack, App
 
-from bot.config import Settings
-from bot.tracking.people import remember_person
 from bot.views.reminder_controls import CONTROLS, apply_control
+from handlers.call import Call
 from handlers.common import redraw, tell
 from storage.db import session_scope
 
@@ -24,48 +20,26 @@ def chosen_value(action: dict[str, Any]) -> str | None:
     return action.get("selected_date") or action.get("selected_time") or action.get("value")
 
 
-def handle_reminder_control(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    engine: Engine,
-    settings: Settings,
-    team_id: str,
-    now: datetime,
-) -> None:
+def handle_reminder_control(ack: Ack, action: dict[str, Any], call: Call) -> None:
     """Store the person's choice; answer privately in a DM, or draw the Home tab again with the new status."""
     ack()
-    user_id = body["user"]["id"]
-    in_home = body.get("container", {}).get("type") == "view"
-    remember_person(client=client, engine=engine, team_id=team_id, user_id=user_id, now=now)
-    with session_scope(engine) as session:
+    in_home = call.surface.name == "home"
+    call.remember()
+    with session_scope(call.engine) as session:
         answer = apply_control(
             session=session,
-            settings=settings,
-            team_id=team_id,
-            user_id=user_id,
+            settings=call.settings,
+            team_id=call.team_id,
+            user_id=call.user_id,
             control=action["action_id"],
             value=chosen_value(action),
-            now=now,
+            now=call.now,
             source="slack:home" if in_home else "slack:dm",
         )
-    if in_home:  # the Home tab has no ephemeral messages: its status line is the answer
-        redraw(
-            body=body,
-            client=client,
-            respond=respond,
-            engine=engine,
-            settings=settings,
-            team_id=team_id,
-            user_id=user_id,
-            now=now,
-            surface="home",
-            page=1,
-        )
+    if in_home:  # the Home tab has no ephemeral messages: its status line, on its first page, is the answer
+        redraw(call, call.surface.showing("home", 1))
     else:
-        tell(client=client, respond=respond, body=body, user_id=user_id, text=answer)
+        tell(call, answer)
 
 
 def register(app: App) -> None:

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from slack_bolt import BoltContext
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 import bot.slack.sending
 from bot.config import Settings
 from bot.schedule.jobs import post_digest_now
+from handlers.call import Call
 from handlers.commands import handle_deliverables
 from storage.models import ChecklistItem
 from tests.jobs_support import (
@@ -163,15 +163,17 @@ def test_the_digest_command_is_for_admins(env: Env, user: str, admin: bool) -> N
     handle_deliverables(
         ack=lambda **kwargs: acked.append(kwargs),  # type: ignore[arg-type]
         command={"text": "digest", "user_id": user},
-        body={},
-        client=env.client,
-        respond=lambda **kwargs: responded.append(kwargs),  # type: ignore[arg-type]
-        context=BoltContext(),
-        engine=env.engine,
-        settings=env.settings,
-        team_id="T0LOCAL",
-        now=datetime(2025, 12, 8, 15, 30, tzinfo=UTC),
-        is_admin=admin,
+        call=Call(
+            body={},
+            client=env.client,
+            respond=lambda **kwargs: responded.append(kwargs),  # type: ignore[arg-type]
+            engine=env.engine,
+            settings=env.settings,
+            team_id="T0LOCAL",
+            user_id=user,
+            now=datetime(2025, 12, 8, 15, 30, tzinfo=UTC),
+            is_admin=admin,
+        ),
     )
     if admin:
         assert acked == [{}] and "Digest posted" in responded[0]["text"]

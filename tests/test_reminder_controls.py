@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.views.checklists import home_view
 from bot.views.reminder_controls import PAUSE, SKIP, TIME, TOMORROW
+from handlers.call import Call
 from handlers.reminders import handle_reminder_control
 from storage import repo
 from storage.db import session_scope
@@ -42,14 +43,17 @@ def click(env: Env, user: str, control: str, value: str = "", *, moment: str, ho
     replies: list[dict[str, Any]] = []
     handle_reminder_control(
         ack=lambda **kwargs: None,  # type: ignore[arg-type]
-        body=body,
         action=action,
-        client=env.client,
-        respond=lambda **kwargs: replies.append(kwargs),  # type: ignore[arg-type]
-        engine=env.engine,
-        settings=env.settings,
-        team_id="T0LOCAL",
-        now=at(moment),
+        call=Call(
+            body=body,
+            client=env.client,
+            respond=lambda **kwargs: replies.append(kwargs),  # type: ignore[arg-type]
+            engine=env.engine,
+            settings=env.settings,
+            team_id="T0LOCAL",
+            user_id=user,
+            now=at(moment),
+        ),
     )
     assert all(r["response_type"] == "ephemeral" and r["replace_original"] is False for r in replies)
     return replies[0]["text"] if replies else None

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
+import handlers
 from bot.config import Settings
-from bot.slack.client import counting_copy, slack_client
-from bot.tracking.people import GroupSync
+from bot.i18n import t
+from bot.slack.client import slack_client
 
 log = logging.getLogger("deliverables.app")
 
@@ -28,9 +28,7 @@ def utc_now() -> datetime:
 def create_app(
     settings: Settings, *, engine: Engine, client: WebClient | None = None, clock: Clock = utc_now, **bolt: Any
 ) -> App:
-    """Create and configure the Slack app: middleware, one error handler, and every surface's listeners."""
-    import handlers
-
+    """Create and configure the Slack app: one error handler, a `Call` for each request, every surface's listeners."""
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     if settings.multi_workspace:
         from bot.slack.oauth import oauth_settings
@@ -46,43 +44,26 @@ def create_app(
         request_verification_enabled=signing_secret is not None,
         **bolt,
     )
+    app.error(error_handler(settings))
+    handlers.register(app, settings, engine=engine, clock=clock)
+    return app
 
-    group_sync = GroupSync()
 
-    @app.middleware
-    def provide(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        """Hand listeners what they ask for by name: settings, engine, team_id, now, is_admin, a counting client."""
-        context["settings"] = settings
-        context["engine"] = engine
-        # One workspace: the plan of TEAM_ID. Several: the plan of the workspace the request comes from.
-        context["team_id"] = (context.team_id or settings.team_id) if settings.multi_workspace else settings.team_id
-        context["now"] = clock()
-        context["group_sync"] = group_sync
-        context["is_admin"] = context.user_id in settings.admins if context.user_id else False
-        if context.client is not None:
-            context["client"] = counting_copy(context.client)
-        return next()
+def error_handler(settings: Settings) -> Callable[[Exception, dict[str, Any], BoltContext], None]:
+    """The app's one error handler: log once, and tell the person something went wrong without a trace."""
 
-    @app.error
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
-        """Log once, and tell the person something went wrong without a trace."""
         kind = body.get("type") or body.get("command") or (body.get("event") or {}).get("type")
         log.error("listener failed", exc_info=error, extra={"kind": kind, "outcome": "error"})
         respond = context.respond
-        if respond is not None:
-            from bot.i18n import t
+        if respond is None:
+            return
+        try:
+            # The reader's language may be what failed to load: say it in the configured one, else in both.
+            fixed = settings.language if settings.language != "auto" else None
+            text = t("error.generic", fixed) if fixed else f"{t('error.generic', 'es')}\n{t('error.generic', 'en')}"
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        except Exception:  # the error reply is best effort; the error itself is already logged
+            log.warning("could not tell the user about an error", extra={"outcome": "error"})
 
-            try:
-                # The reader's language may be what failed to load: say it in the configured one, else in both.
-                fixed = settings.language if settings.language != "auto" else None
-                text = t("error.generic", fixed) if fixed else f"{t('error.generic', 'es')}\n{t('error.generic', 'en')}"
-                respond(
-                    text=text,
-                    response_type="ephemeral",
-                    replace_original=False,
-                )
-            except Exception:  # the error reply is best effort; the error itself is already logged
-                log.warning("could not tell the user about an error", extra={"outcome": "error"})
-
-    handlers.register(app)
-    return app
+    return on_error
