@@ -74,7 +74,7 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
     from bench.generate import generate_document
     from bot.document.read import parse_document
     from bot.tracking.importer import import_plan
-    from storage import db, repo
+    from storage import db, plans, roster
     from storage.models import ChecklistItem, Deliverable, DeliverableOwner
 
     engine = db.make_engine(url)
@@ -84,16 +84,16 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
         import_plan(session=session, plan=parse_document(text), team_id=TEAM, source_name="bench.md", source_text=text)
     users = [f"UB{i:05d}" for i in range(people)]
     with db.session_scope(engine) as session:
-        plan = repo.active_plan(session=session, team_id=TEAM)
+        plan = plans.active_plan(session=session, team_id=TEAM)
         assert plan is not None and plan.id is not None
-        roles = list(repo.plan_roles(session=session, plan_id=plan.id).values())
+        roles = list(plans.plan_roles(session=session, plan_id=plan.id).values())
         members: dict[str, list[str]] = defaultdict(list)
         for index, user in enumerate(users):
             members[roles[index % len(roles)]].append(user)
             if index % 4 == 0:  # a quarter of the people play a second role
                 members[roles[(index * 7 + 3) % len(roles)]].append(user)
         for role, who in members.items():
-            repo.assign_role(session=session, team_id=TEAM, role=role, user_ids=who, actor="cli")
+            roster.assign_role(session=session, team_id=TEAM, role=role, user_ids=who, actor="cli")
         owned: dict[str, list[int]] = defaultdict(list)
         asks: dict[int, bool] = {}
         for key, did, requirement in session.exec(
@@ -117,7 +117,7 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
         ticks: dict[str, list[tuple[int, list[int], list[bool]]]] = {}
         evidence: dict[str, list[int]] = {}
         for user in users:
-            keys = repo.roles_of_user(session=session, team_id=TEAM, user_id=user)
+            keys = roster.roles_of_user(session=session, team_id=TEAM, user_id=user)
             mine = sorted({d for key in keys for d in owned[key]})
             ticks[user] = [
                 (d, [i.id or 0 for i in items[d][:10]], [i.done for i in items[d][:10]]) for d in mine if items[d]

@@ -21,7 +21,7 @@ from bot.views import blocks
 from bot.views.blocks import surface_of_block
 from bot.views.modals import FILE_BLOCK, IMPORT_BLOCK, LINK_BLOCK, TEXT_BLOCK, evidence_modal, import_modal, submitted
 from handlers.common import reader_language, redraw_origin, tell
-from storage import repo
+from storage import deliverable_views, plans
 from storage.db import session_scope
 
 if TYPE_CHECKING:
@@ -47,9 +47,11 @@ def _modal_for(
     origin: dict[str, Any],
 ) -> dict[str, Any] | None:
     with session_scope(engine) as session:
-        plan = repo.active_plan(session=session, team_id=team_id)
+        plan = plans.active_plan(session=session, team_id=team_id)
         views = (
-            repo.load_views(session=session, plan_id=plan.id, deliverable_ids=[deliverable_id], open_only=False)
+            deliverable_views.load_views(
+                session=session, plan_id=plan.id, deliverable_ids=[deliverable_id], open_only=False
+            )
             if plan and plan.id
             else []
         )

@@ -13,7 +13,7 @@ from bot.views import checklists
 from bot.views.blocks import MESSAGE_BLOCKS
 from bot.views.digest import build_digest
 from bot.views.render_text import blocks_to_text
-from storage import repo
+from storage import plans, roster
 from storage.db import session_scope
 
 
@@ -62,7 +62,7 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
         result.messages.append(message)
 
     with session_scope(engine) as session:
-        plan = repo.active_plan(session=session, team_id=team)
+        plan = plans.active_plan(session=session, team_id=team)
         result.lang = default_language(settings.language, plan.language if plan else None)
         if not digest_only and plan is not None and plan.id is not None:
             if user:
@@ -75,7 +75,7 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                 page = checklists.role_checklist(session=session, settings=settings, team_id=team, role=role, now=now)
                 send("preview.role", page.blocks, page.text, role=role)
             else:
-                members = repo.members_by_role(session=session, team_id=team)
+                members = roster.members_by_role(session=session, team_id=team)
                 people = list(dict.fromkeys(uid for ids in members.values() for uid in ids))
                 for uid in people:
                     page = checklists.user_checklist(
@@ -88,7 +88,7 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
                     )
                     if page:
                         send("preview.user", page.blocks, page.text, user=uid)
-                for key, name in repo.plan_roles(session=session, plan_id=plan.id).items():
+                for key, name in plans.plan_roles(session=session, plan_id=plan.id).items():
                     if key in members:
                         continue
                     page = checklists.role_checklist(

@@ -31,7 +31,7 @@ from bot.slack.sending import Outgoing, Result, send_once
 from bot.tracking.people import remember_person
 from bot.views import blocks, checklists
 from bot.views.digest import build_digest
-from storage import deliveries, repo
+from storage import deliveries, plans, roster
 from storage.db import session_scope
 from storage.models import Delivery
 
@@ -120,9 +120,9 @@ def send_reminders(
     report = RunReport("reminders", settings.team_id, now)
     team = settings.team_id
     with session_scope(engine) as session:
-        members = repo.members_by_role(session=session, team_id=team)
+        members = roster.members_by_role(session=session, team_id=team)
         owners = list(dict.fromkeys(uid for ids in members.values() for uid in ids))
-        people = repo.people(session=session, team_id=team, user_ids=owners)
+        people = roster.people(session=session, team_id=team, user_ids=owners)
         days = {uid: reminder_day(people.get(uid), settings, now) for uid in owners}
         rows = deliveries.deliveries(session=session, keys=[reminder_key(team, uid, days[uid].day) for uid in owners])
     todo: list[tuple[str, Delivery | None]] = []
@@ -168,11 +168,11 @@ def _remind(run: _Run, user_id: str, row: Delivery | None) -> tuple[str, str | N
     if not run.lease.held:
         return "stopped", None
     with session_scope(run.engine) as session:
-        person = repo.person(session=session, team_id=team, user_id=user_id)
+        person = roster.person(session=session, team_id=team, user_id=user_id)
     if person is None or person.refreshed_at is None:
         ask_slack_about(run.client, run.engine, team, user_id, now=run.now)
     with session_scope(run.engine) as session:
-        person = repo.person(session=session, team_id=team, user_id=user_id)
+        person = roster.person(session=session, team_id=team, user_id=user_id)
         day = reminder_day(person, settings, run.now)
         if day.wait_reason is not None:
             return day.wait_reason, None
@@ -181,7 +181,7 @@ def _remind(run: _Run, user_id: str, row: Delivery | None) -> tuple[str, str | N
             row = deliveries.delivery(session=session, key=key)
         if row is not None and row.status in deliveries.DONE:
             return "done", None
-        plan = repo.active_plan(session=session, team_id=team)
+        plan = plans.active_plan(session=session, team_id=team)
         lang = checklists.reader(
             session=session, settings=settings, plan=plan, team_id=team, user_id=user_id, now=run.now
         ).lang

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from bot.i18n import LocalizedError
 from bot.masking.mask import mask
 from bot.tracking.ticks import refresh_status
-from storage import repo
+from storage import audit, completion, plans
 from storage.models import Deliverable, Evidence, utcnow
 
 
@@ -38,7 +38,7 @@ def valid_url(value: str) -> bool:
 
 def find_deliverable(*, session: Session, team_id: str, number: int) -> Deliverable | None:
     """The open plan's deliverable with this number."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    plan = plans.active_plan(session=session, team_id=team_id)
     if plan is None:
         return None
     return session.exec(
@@ -61,7 +61,7 @@ def hand_in(
     source: str = "slack",
 ) -> Handed:
     """Store evidence for a deliverable: masked first, with who and when; may complete the deliverable."""
-    deliverable, owner = repo.locked_deliverable(
+    deliverable, owner = completion.locked_deliverable(
         session=session, deliverable_id=deliverable_id, team_id=team_id, user_id=None if is_admin else user_id
     )
     if deliverable is None or deliverable.archived:
@@ -108,7 +108,7 @@ def hand_in(
     session.add_all(result.pieces)
     session.flush()  # the pieces' ids, for the audit; the rest is written with the commit
     for piece in result.pieces:
-        repo.audit(
+        audit.audit(
             session=session,
             team_id=team_id,
             actor=user_id,
@@ -137,7 +137,7 @@ def withdraw(*, session: Session, team_id: str, evidence_id: int, user_id: str, 
         raise EvidenceError("evidence.unknown")
     if piece.user_id != user_id and not is_admin:
         raise EvidenceError("evidence.not_yours")
-    deliverable = repo.locked_deliverable(session=session, deliverable_id=piece.deliverable_id)[0]
+    deliverable = completion.locked_deliverable(session=session, deliverable_id=piece.deliverable_id)[0]
     piece.withdrawn_at, piece.withdrawn_by = utcnow(), user_id
     session.add(piece)
     still = session.exec(
@@ -151,7 +151,7 @@ def withdraw(*, session: Session, team_id: str, evidence_id: int, user_id: str, 
         deliverable.evidence_done = False
         session.add(deliverable)
     session.flush()
-    repo.audit(
+    audit.audit(
         session=session,
         team_id=team_id,
         actor=user_id,

@@ -19,8 +19,9 @@ from typing import Any
 
 from bot.document.plan import PRIORITY_ORDER
 from bot.i18n import due_text, t
+from storage.deliverable_views import EVIDENCE_SHOWN, DeliverableTally, DeliverableView
 from storage.models import ChecklistItem
-from storage.repo import EVIDENCE_SHOWN, DeliverableTally, DeliverableView, Outline
+from storage.shape_cache import Outline
 
 Block = dict[str, Any]
 
@@ -394,7 +395,7 @@ def mention_all(user_ids: Iterable[str]) -> str:
 
 
 def mentions(members: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Role key -> its people as Slack mentions (`repo.members_by_role`), joined once for all the lines naming it."""
+    """Role key -> its people as Slack mentions (`roster.members_by_role`), joined once for all the lines naming it."""
     return {key: mention_all(people) for key, people in members.items() if people}
 
 

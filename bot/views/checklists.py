@@ -1,6 +1,6 @@
 """What each person sees: their checklist, a role's, the plan's status and its blockers.
 
-Queries the database through storage.repo and hands the results to bot.views.blocks. Handlers, jobs and
+Queries the database through storage/ and hands the results to bot.views.blocks. Handlers, jobs and
 the `preview` command all come through here, so a DM, `mine`, the Home tab and the preview agree.
 """
 
@@ -20,9 +20,9 @@ from bot.tracking import people
 from bot.views import blocks
 from bot.views.blocks import Block, Ctx, Page
 from bot.views.reminder_controls import control_blocks
-from storage import repo
+from storage import deliverable_views, open_deliverables, plans, roster
 from storage.models import ChecklistItem, Plan
-from storage.shapes import Outline, PlanShape, plan_shape
+from storage.shape_cache import Outline, PlanShape, plan_shape
 
 
 @dataclass
@@ -46,7 +46,7 @@ def reader(
         setting=settings.language,
         plan_language=plan.language if plan else None,
     )
-    return Reader(user_id=user_id, lang=lang, today=repo.today_local(now, tz), tz=tz)
+    return Reader(user_id=user_id, lang=lang, today=roster.today_local(now, tz), tz=tz)
 
 
 def language(*, session: Session, settings: Settings, team_id: str, user_id: str, now: datetime) -> str:
@@ -55,7 +55,7 @@ def language(*, session: Session, settings: Settings, team_id: str, user_id: str
     person = found.language if found else None
     plan = None
     if plan_language_matters(person_language=person, setting=settings.language):
-        plan = repo.active_plan(session=session, team_id=team_id)
+        plan = plans.active_plan(session=session, team_id=team_id)
     return choose_language(
         person_language=person, setting=settings.language, plan_language=plan.language if plan else None
     )
@@ -89,14 +89,14 @@ def user_checklist(
     surface: str = "mine",
     max_blocks: int = blocks.MESSAGE_BLOCKS,
     extra_head: tuple[Block, ...] = (),
-    head: repo.Head | None = None,
+    head: open_deliverables.Head | None = None,
 ) -> Page | None:
     """A person's open deliverables and today's lists; for a reminder, None when nothing is open for them.
 
     `head`: the plan, the person's roles and the open deliverables, when the caller already read them.
     """
     reminder = surface == "reminder"
-    head = head or repo.head(session=session, team_id=team_id, user_id=user_id)
+    head = head or open_deliverables.head(session=session, team_id=team_id, user_id=user_id)
     plan, keys = head.plan, head.role_keys
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
@@ -107,10 +107,10 @@ def user_checklist(
             if reminder
             else only_text(t("mine.unassigned", who.lang, roles=role_names(session=session, plan=plan)))
         )
-    outlines = repo.outlines_for_roles(
+    outlines = open_deliverables.outlines_for_roles(
         session=session, plan=plan, role_keys=keys, still_open=head.open_ids, ranked=ranked
     )
-    todays = repo.read_today_items(session=session, plan_id=plan.id, role_keys=keys)
+    todays = plans.today_items(session=session, plan_id=plan.id, role_keys=keys)
     if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]
     today = today_lists(todays)
@@ -151,9 +151,9 @@ def ranked(shape: PlanShape) -> tuple[Outline, ...]:
     )
 
 
-def loader(session: Session, plan: Plan) -> Callable[[list[int]], list[repo.DeliverableView]]:
+def loader(session: Session, plan: Plan) -> Callable[[list[int]], list[deliverable_views.DeliverableView]]:
     """Load the deliverables of one page (done ones too: one may have been completed since its outline was read)."""
-    return lambda ids: repo.read_views(session=session, plan=plan, deliverable_ids=ids)
+    return lambda ids: deliverable_views.read_views(session=session, plan=plan, deliverable_ids=ids)
 
 
 def only_text(text: str) -> Page:
@@ -173,16 +173,16 @@ def role_checklist(
     interactive: bool = True,
 ) -> Page:
     """One role's open deliverables and today's list."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    plan = plans.active_plan(session=session, team_id=team_id)
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
         return only_text(t("plan.none", who.lang))
-    key = repo.role_key(role)
+    key = roster.role_key(role)
     roles = plan_shape(session=session, plan=plan).roles
     if key not in roles:
         return only_text(t("role.unknown", who.lang, role=role, roles=", ".join(roles.values())))
-    outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=[key], ranked=ranked)
-    today = today_lists(repo.read_today_items(session=session, plan_id=plan.id, role_keys=[key]))
+    outlines = open_deliverables.outlines_for_roles(session=session, plan=plan, role_keys=[key], ranked=ranked)
+    today = today_lists(plans.today_items(session=session, plan_id=plan.id, role_keys=[key]))
     intro = f"*{t('mine.role_title', who.lang, role=blocks.escape(roles[key]))}* ({len(outlines)})"
     return blocks.outlined_checklist_page(
         outlines,
@@ -220,21 +220,21 @@ def status(
     *, session: Session, settings: Settings, team_id: str, now: datetime, user_id: str | None = None
 ) -> list[Block]:
     """Progress per section and per owner."""
-    head = repo.head(session=session, team_id=team_id, user_id=user_id or "")
+    head = open_deliverables.head(session=session, team_id=team_id, user_id=user_id or "")
     plan = head.plan
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
         return [blocks.section(t("plan.none", who.lang))]
-    progress = repo.progress(session=session, plan=plan, still_open=head.open_ids)
+    progress = open_deliverables.progress(session=session, plan=plan, still_open=head.open_ids)
     sections = [(s.title, done, total) for s, done, total in progress.sections]
     return blocks.status_blocks(sections, progress.owners, ctx_for(who, plan), plan.title)
 
 
 def open_blockers(
     *, session: Session, plan_id: int, today: date
-) -> tuple[list[repo.DeliverableView], list[repo.DeliverableView]]:
+) -> tuple[list[deliverable_views.DeliverableView], list[deliverable_views.DeliverableView]]:
     """Open blocker deliverables, and the other open deliverables that are overdue."""
-    views = repo.load_views(session=session, plan_id=plan_id)
+    views = deliverable_views.load_views(session=session, plan_id=plan_id)
     blockers_ = [v for v in views if v.deliverable.priority == "blocker"]
     overdue = [
         v for v in views if v.deliverable.priority != "blocker" and v.deliverable.due and v.deliverable.due < today
@@ -246,7 +246,7 @@ def blockers(
     *, session: Session, settings: Settings, team_id: str, now: datetime, user_id: str | None = None
 ) -> list[Block]:
     """Open blockers with owners and how overdue they are."""
-    head = repo.head(session=session, team_id=team_id, user_id=user_id or "")
+    head = open_deliverables.head(session=session, team_id=team_id, user_id=user_id or "")
     plan = head.plan
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     if plan is None or plan.id is None:
@@ -256,11 +256,11 @@ def blockers(
     ctx = ctx_for(who, plan)
     if not found:
         return [blocks.section(t("blockers.none", who.lang))]
-    mentioned = blocks.mentions(repo.members_by_role(session=session, team_id=team_id))
+    mentioned = blocks.mentions(roster.members_by_role(session=session, team_id=team_id))
     lines: list[str] = []
     sections: list[Block] = []
     for start in range(0, len(found), 40):  # only as many as the message can show: a long plan has hundreds
-        views = repo.read_tallies(session=session, plan=plan, deliverable_ids=found[start : start + 40])
+        views = deliverable_views.read_tallies(session=session, plan=plan, deliverable_ids=found[start : start + 40])
         lines += [blocks.blocker_line(v, mentioned, ctx) for v in views]
         sections = blocks.lines_to_sections(lines)
         if len(sections) >= blocks.MESSAGE_BLOCKS:  # the sections that will show are complete
@@ -272,14 +272,16 @@ def home_view(
     *, session: Session, settings: Settings, team_id: str, user_id: str, now: datetime, page: int = 1
 ) -> dict[str, object]:
     """The Home tab: the person's checklist (as in `mine`) and the team's progress per section."""
-    head = repo.head(session=session, team_id=team_id, user_id=user_id)  # read once for both parts
+    head = open_deliverables.head(session=session, team_id=team_id, user_id=user_id)  # read once for both parts
     plan = head.plan
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     progress: list[Block] = []
     if plan is not None and plan.id is not None:
         rows = [
             f"{blocks.progress_bar(done, total)}  {blocks.escape(s.title)}"
-            for s, done, total in repo.progress(session=session, plan=plan, still_open=head.open_ids).sections
+            for s, done, total in open_deliverables.progress(
+                session=session, plan=plan, still_open=head.open_ids
+            ).sections
         ]
         progress = [
             blocks.divider(),

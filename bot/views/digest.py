@@ -13,7 +13,7 @@ from bot.i18n import t
 from bot.views import blocks
 from bot.views.blocks import Block
 from bot.views.checklists import ctx_for, open_blockers, reader
-from storage import repo
+from storage import deliverable_views, open_deliverables, plans, roster
 
 
 @dataclass
@@ -41,7 +41,7 @@ def working_days_between(start: date, end: date, workdays: frozenset[int]) -> in
     return days
 
 
-def snapshot_of(views: list[repo.DeliverableView], today: date) -> dict[str, Any]:
+def snapshot_of(views: list[deliverable_views.DeliverableView], today: date) -> dict[str, Any]:
     """What the next digest compares with: per deliverable, ticks, evidence, overdue, done."""
     return {
         str(v.id): {
@@ -94,16 +94,16 @@ def build_digest(
     summary_lines: int = 8,
 ) -> Digest | None:
     """The digest for the team's active plan, or None when no plan is loaded."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    plan = plans.active_plan(session=session, team_id=team_id)
     if plan is None or plan.id is None:
         return None
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=None, now=now)
     ctx = ctx_for(who, plan)
     lang = who.lang
     found, overdue = open_blockers(session=session, plan_id=plan.id, today=who.today)
-    members = repo.members_by_role(session=session, team_id=team_id)
+    members = roster.members_by_role(session=session, team_id=team_id)
     mentioned = blocks.mentions(members)
-    all_views = repo.load_views(session=session, plan_id=plan.id, open_only=False)
+    all_views = deliverable_views.load_views(session=session, plan_id=plan.id, open_only=False)
     done = sum(1 for v in all_views if v.is_done)
     late = len(overdue) + sum(1 for v in found if v.deliverable.due and v.deliverable.due < who.today)
     summary_text = " · ".join(
@@ -132,7 +132,7 @@ def build_digest(
     change_lines = changes_lines(previous, snapshot, lang)
     progress = [
         f"{blocks.progress_bar(d, n)}  {blocks.escape(s.title)}"
-        for s, d, n in repo.progress(
+        for s, d, n in open_deliverables.progress(
             session=session, plan=plan, still_open={v.id for v in all_views if v.deliverable.status == "open"}
         ).sections
     ]

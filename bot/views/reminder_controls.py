@@ -24,7 +24,7 @@ from bot.i18n import t
 from bot.schedule.rules import next_reminder, reminder_day, reminder_key
 from bot.views import blocks
 from bot.views.blocks import Block
-from storage import deliveries, repo
+from storage import audit, deliveries, plans, roster
 from storage.models import Person
 
 BLOCK_ID = "reminders"
@@ -63,7 +63,7 @@ def control_blocks(
 
     Drawn in today's reminder itself (`in_reminder`), "next" means the one after it.
     """
-    person = repo.person(session=session, team_id=team_id, user_id=user_id)
+    person = roster.person(session=session, team_id=team_id, user_id=user_id)
     day = reminder_day(person, settings, now)
     sent = in_reminder or settled_today(session=session, team_id=team_id, user_id=user_id, day=day.day)
     upcoming = when_text(next_reminder(person, settings, now, sent_today=sent), day.day, lang)
@@ -109,12 +109,12 @@ def apply_control(
     source: str,
 ) -> str:
     """Store what the person chose, audit it, and say in their language what happens next."""
-    person = repo.person(session=session, team_id=team_id, user_id=user_id) or repo.upsert_person(
+    person = roster.person(session=session, team_id=team_id, user_id=user_id) or roster.upsert_person(
         session=session, team_id=team_id, user_id=user_id
     )
     from bot.views.checklists import reader  # checklists draws these controls: imported here, not at the top
 
-    plan = repo.active_plan(session=session, team_id=team_id)
+    plan = plans.active_plan(session=session, team_id=team_id)
     lang = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now).lang
     today = reminder_day(person, settings, now).day
     sent = settled_today(session=session, team_id=team_id, user_id=user_id, day=today)
@@ -125,7 +125,7 @@ def apply_control(
         return t("reminder.bad_value", lang)
     session.add(person)
     after = {"skip_date": person.skip_date, "paused_until": person.paused_until, "reminder_time": person.reminder_time}
-    repo.audit(
+    audit.audit(
         session=session,
         team_id=team_id,
         actor=user_id,

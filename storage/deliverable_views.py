@@ -1,0 +1,232 @@
+"""Deliverables with what is shown next to them (section, owners, items, evidence): whole, or as a page draws them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Evidence, Plan, Section
+from storage.plans import sections_of
+from storage.shape_cache import plan_shape
+
+EVIDENCE_SHOWN = 5  # pieces of evidence drawn under a deliverable: the latest live ones
+
+
+@dataclass
+class DeliverableView:
+    """A deliverable with everything shown next to it, loaded in a fixed number of queries."""
+
+    deliverable: Deliverable
+    section: Section | None
+    owners: list[DeliverableOwner] = field(default_factory=list)
+    items: list[ChecklistItem] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    # Read for drawing (`read_views`): `evidence` holds only the latest live pieces, and this is how many are live.
+    live_total: int | None = None
+
+    @property
+    def id(self) -> int:
+        assert self.deliverable.id is not None
+        return self.deliverable.id
+
+    @property
+    def role_names(self) -> list[str]:
+        return [owner.role for owner in self.owners]
+
+    @property
+    def live_evidence(self) -> list[Evidence]:
+        return [piece for piece in self.evidence if piece.withdrawn_at is None]
+
+    @property
+    def evidence_in(self) -> bool:
+        return self.deliverable.evidence_done or bool(self.live_evidence)
+
+    @property
+    def is_done(self) -> bool:
+        return self.deliverable.status == "done"
+
+    @property
+    def items_done(self) -> int:
+        return sum(1 for item in self.items if item.done)
+
+    @property
+    def items_total(self) -> int:
+        return len(self.items)
+
+    @property
+    def live_count(self) -> int:
+        return self.live_total if self.live_total is not None else len(self.live_evidence)
+
+
+@dataclass(frozen=True)
+class DeliverableTally:
+    """A deliverable as one line of `blockers` shows it: its row, section and owners, and counts of its items
+    and evidence instead of their rows (`read_tallies`)."""
+
+    deliverable: Deliverable
+    section: Section | None
+    owners: list[DeliverableOwner]
+    items_done: int
+    items_total: int
+    live_count: int
+
+    @property
+    def evidence_in(self) -> bool:
+        return self.deliverable.evidence_done or self.live_count > 0
+
+
+_Row = TypeVar("_Row", DeliverableOwner, ChecklistItem, Evidence)
+
+
+def _by_deliverable(rows: Iterable[_Row]) -> defaultdict[int, list[_Row]]:
+    grouped: defaultdict[int, list[_Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row.deliverable_id or 0].append(row)
+    return grouped
+
+
+def load_views(
+    *,
+    session: Session,
+    plan_id: int,
+    deliverable_ids: Iterable[int] | None = None,
+    open_only: bool = True,
+) -> list[DeliverableView]:
+    """Deliverables of a plan in document order with their section, owners, items and every piece of evidence."""
+    chosen = [col(Deliverable.plan_id) == plan_id, col(Deliverable.archived).is_(False)]
+    if open_only:
+        chosen.append(col(Deliverable.status) == "open")
+    if deliverable_ids is not None:
+        chosen.append(col(Deliverable.id).in_(list(deliverable_ids)))
+    deliverables = session.exec(select(Deliverable).where(*chosen).order_by(col(Deliverable.position))).all()
+    if not deliverables:
+        return []
+    ids = select(col(Deliverable.id)).where(*chosen)
+    sections = {s.id: s for s in sections_of(session=session, plan_id=plan_id)}
+    owners = _by_deliverable(
+        session.exec(
+            select(DeliverableOwner)
+            .where(col(DeliverableOwner.deliverable_id).in_(ids))
+            .order_by(col(DeliverableOwner.position))
+        )
+    )
+    items = _by_deliverable(session.exec(_items_of(ids)))
+    evidence = _by_deliverable(
+        session.exec(select(Evidence).where(col(Evidence.deliverable_id).in_(ids)).order_by(col(Evidence.id)))
+    )
+    return [
+        DeliverableView(
+            deliverable=d,
+            section=sections.get(d.section_id),
+            owners=owners[d.id or 0],
+            items=items[d.id or 0],
+            evidence=evidence[d.id or 0],
+        )
+        for d in deliverables
+    ]
+
+
+def _items_of(deliverables: Sequence[int] | SelectOfScalar[Any]) -> SelectOfScalar[ChecklistItem]:
+    """The items (not archived) of these deliverables, in document order."""
+    return (
+        select(ChecklistItem)
+        .where(col(ChecklistItem.deliverable_id).in_(deliverables), col(ChecklistItem.archived).is_(False))
+        .order_by(col(ChecklistItem.position))
+    )
+
+
+def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) -> list[DeliverableView]:
+    """The deliverables of one page, open or done, in document order, with what a drawing shows of them.
+
+    Sections and owners come from the plan's shape; of the evidence, only the latest `EVIDENCE_SHOWN` live pieces
+    of each deliverable and how many are live (a deliverable may gather hundreds over a launch).
+    """
+    ids = list(deliverable_ids)
+    if not ids:
+        return []
+    shape = plan_shape(session=session, plan=plan)
+    deliverables = session.exec(
+        select(Deliverable)
+        .where(Deliverable.plan_id == plan.id, col(Deliverable.archived).is_(False), col(Deliverable.id).in_(ids))
+        .order_by(col(Deliverable.position), col(Deliverable.id))
+    ).all()
+    items = _by_deliverable(session.exec(_items_of(ids)))
+    evidence, live = latest_evidence(session=session, deliverable_ids=ids)
+    return [
+        DeliverableView(
+            deliverable=d,
+            section=shape.sections.get(d.section_id),
+            owners=shape.owners.get(d.id or 0, []),
+            items=items[d.id or 0],
+            evidence=evidence[d.id or 0],
+            live_total=live.get(d.id or 0, 0),
+        )
+        for d in deliverables
+    ]
+
+
+def latest_evidence(
+    *, session: Session, deliverable_ids: Sequence[int]
+) -> tuple[defaultdict[int, list[Evidence]], dict[int, int]]:
+    """The latest `EVIDENCE_SHOWN` live pieces of each deliverable (oldest first), and how many it has live."""
+    # Ranked by id alone, then only the shown pieces read whole: with 200 pieces on each of a page's deliverables
+    # this query took 5.6–6.5 ms against 11.7–13.0 ranking whole rows (bench.evidence_pages, docs/performance.md 30).
+    ranked = (
+        select(
+            Evidence.id,
+            func.row_number()
+            .over(partition_by=col(Evidence.deliverable_id), order_by=col(Evidence.id).desc())
+            .label("from_latest"),
+            func.count().over(partition_by=col(Evidence.deliverable_id)).label("live"),
+        )
+        .where(col(Evidence.deliverable_id).in_(deliverable_ids), col(Evidence.withdrawn_at).is_(None))
+        .subquery()
+    )
+    shown = session.exec(
+        select(Evidence, ranked.c.live)
+        .join(ranked, col(Evidence.id) == ranked.c.id)
+        .where(ranked.c.from_latest <= EVIDENCE_SHOWN)
+        .order_by(col(Evidence.id))
+    )
+    evidence: defaultdict[int, list[Evidence]] = defaultdict(list)
+    live: dict[int, int] = {}
+    for piece, count in shown:
+        evidence[piece.deliverable_id].append(piece)
+        live[piece.deliverable_id] = count
+    return evidence, live
+
+
+def read_tallies(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) -> list[DeliverableTally]:
+    """Deliverables with counts of their items (done, all) and live evidence, in document order, for lines that
+    show counts only (`blockers`): one query, no item or evidence rows."""
+    ids = list(deliverable_ids)
+    if not ids:
+        return []
+    shape = plan_shape(session=session, plan=plan)
+    items = select(func.count()).where(
+        ChecklistItem.deliverable_id == Deliverable.id, col(ChecklistItem.archived).is_(False)
+    )
+    items_done = items.where(col(ChecklistItem.done).is_(True))
+    live = select(func.count()).where(Evidence.deliverable_id == Deliverable.id, col(Evidence.withdrawn_at).is_(None))
+    rows = session.exec(
+        select(Deliverable, items_done.scalar_subquery(), items.scalar_subquery(), live.scalar_subquery())
+        .where(Deliverable.plan_id == plan.id, col(Deliverable.archived).is_(False), col(Deliverable.id).in_(ids))
+        .order_by(col(Deliverable.position), col(Deliverable.id))
+    )
+    return [
+        DeliverableTally(
+            deliverable=d,
+            section=shape.sections.get(d.section_id),
+            owners=shape.owners.get(d.id or 0, []),
+            items_done=done,
+            items_total=total,
+            live_count=live_count,
+        )
+        for d, done, total, live_count in rows
+    ]
