@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, cast
 
-from sqlalchemy import func
+from sqlalchemy import BindParameter, bindparam, func
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -81,11 +82,8 @@ class DeliverableTally:
         return self.deliverable.evidence_done or self.live_count > 0
 
 
-_Row = TypeVar("_Row", DeliverableOwner, ChecklistItem, Evidence)
-
-
-def _by_deliverable(rows: Iterable[_Row]) -> defaultdict[int, list[_Row]]:
-    grouped: defaultdict[int, list[_Row]] = defaultdict(list)
+def _by_deliverable(rows: Iterable[Any]) -> defaultdict[int, list[Any]]:
+    grouped: defaultdict[int, list[Any]] = defaultdict(list)
     for row in rows:
         grouped[row.deliverable_id or 0].append(row)
     return grouped
@@ -132,7 +130,7 @@ def load_views(
     ]
 
 
-def _items_of(deliverables: Sequence[int] | SelectOfScalar[Any]) -> SelectOfScalar[ChecklistItem]:
+def _items_of(deliverables: Sequence[int] | BindParameter[Any] | SelectOfScalar[Any]) -> SelectOfScalar[ChecklistItem]:
     """The items (not archived) of these deliverables, in document order."""
     return (
         select(ChecklistItem)
@@ -141,92 +139,133 @@ def _items_of(deliverables: Sequence[int] | SelectOfScalar[Any]) -> SelectOfScal
     )
 
 
+# A page is drawn on every `mine`, reminder, Home tab and tick: its statements are built once, with bound
+# parameters, and their rows are read as plain rows, never changed (see storage/__init__.py).
+_ON_THE_PAGE = (  # the plan's deliverables (not archived) among the page's ids
+    col(Deliverable.plan_id) == bindparam("plan_id"),
+    col(Deliverable.archived).is_(False),
+    col(Deliverable.id).in_(bindparam("ids", expanding=True)),
+)
+_PAGE_DELIVERABLES = (
+    select(
+        Deliverable,
+        # most open deliverables have no evidence yet: their page needs no evidence query
+        select(Evidence.id).where(Evidence.deliverable_id == Deliverable.id).exists().label("has_evidence"),
+    )
+    .where(*_ON_THE_PAGE)
+    .order_by(col(Deliverable.position), col(Deliverable.id))
+)
+_PAGE_ITEMS = _items_of(bindparam("ids", expanding=True))
+# Live pieces ranked by id alone, then only the shown ones read whole: with 200 pieces on each of a page's
+# deliverables, 5.6–6.5 ms against 11.7–13.0 ranking whole rows (bench.evidence_pages; docs/performance.md, 30).
+_LIVE_RANKED = (
+    select(
+        Evidence.id,
+        func.row_number()
+        .over(partition_by=col(Evidence.deliverable_id), order_by=col(Evidence.id).desc())
+        .label("from_latest"),
+        func.count().over(partition_by=col(Evidence.deliverable_id)).label("live"),
+    )
+    .where(col(Evidence.deliverable_id).in_(bindparam("ids", expanding=True)), col(Evidence.withdrawn_at).is_(None))
+    .subquery()
+)
+_LATEST_EVIDENCE = (
+    select(Evidence, _LIVE_RANKED.c.live)
+    .join(_LIVE_RANKED, col(Evidence.id) == _LIVE_RANKED.c.id)
+    .where(_LIVE_RANKED.c.from_latest <= EVIDENCE_SHOWN)
+    .order_by(col(Evidence.id))
+)
+
+
 def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) -> list[DeliverableView]:
     """The deliverables of one page, open or done, in document order, with what a drawing shows of them.
 
     Sections and owners come from the plan's shape; of the evidence, only the latest `EVIDENCE_SHOWN` live pieces
-    of each deliverable and how many are live (a deliverable may gather hundreds over a launch).
+    of each deliverable and how many are live (a deliverable may gather hundreds over a launch). Read-only rows
+    with the models' attributes.
     """
     ids = list(deliverable_ids)
     if not ids:
         return []
     shape = plan_shape(session=session, plan=plan)
-    deliverables = session.exec(
-        select(Deliverable)
-        .where(Deliverable.plan_id == plan.id, col(Deliverable.archived).is_(False), col(Deliverable.id).in_(ids))
-        .order_by(col(Deliverable.position), col(Deliverable.id))
-    ).all()
-    items = _by_deliverable(session.exec(_items_of(ids)))
-    evidence, live = latest_evidence(session=session, deliverable_ids=ids)
+    connection = session.connection()
+    deliverables = connection.execute(_PAGE_DELIVERABLES, {"plan_id": plan.id, "ids": ids}).all()
+    items = _by_deliverable(connection.execute(_PAGE_ITEMS, {"ids": ids}).all())
+    evidence: dict[int, list[Any]] = defaultdict(list)
+    live: dict[int, int] = {}
+    # Asked for the whole page's ids, like its items: a statement text per subset of ids with evidence grew each
+    # SQLite connection's cache of prepared statements (docs/performance.md, 15).
+    if any(d.has_evidence for d in deliverables):
+        for piece in connection.execute(_LATEST_EVIDENCE, {"ids": ids}):
+            evidence[piece.deliverable_id].append(piece)
+            live[piece.deliverable_id] = piece.live
     return [
         DeliverableView(
-            deliverable=d,
+            deliverable=cast(Deliverable, d),
             section=shape.sections.get(d.section_id),
-            owners=shape.owners.get(d.id or 0, []),
-            items=items[d.id or 0],
-            evidence=evidence[d.id or 0],
-            live_total=live.get(d.id or 0, 0),
+            owners=shape.owners.get(d.id, []),
+            items=items[d.id],
+            evidence=evidence[d.id],
+            live_total=live.get(d.id, 0),
         )
         for d in deliverables
     ]
 
 
-def latest_evidence(
-    *, session: Session, deliverable_ids: Sequence[int]
-) -> tuple[defaultdict[int, list[Evidence]], dict[int, int]]:
-    """The latest `EVIDENCE_SHOWN` live pieces of each deliverable (oldest first), and how many it has live."""
-    # Ranked by id alone, then only the shown pieces read whole: with 200 pieces on each of a page's deliverables
-    # this query took 5.6–6.5 ms against 11.7–13.0 ranking whole rows (bench.evidence_pages, docs/performance.md 30).
-    ranked = (
-        select(
-            Evidence.id,
-            func.row_number()
-            .over(partition_by=col(Evidence.deliverable_id), order_by=col(Evidence.id).desc())
-            .label("from_latest"),
-            func.count().over(partition_by=col(Evidence.deliverable_id)).label("live"),
-        )
-        .where(col(Evidence.deliverable_id).in_(deliverable_ids), col(Evidence.withdrawn_at).is_(None))
-        .subquery()
+def latest_evidence(*, session: Session, deliverable_ids: Sequence[int]) -> list[Any]:
+    """The latest `EVIDENCE_SHOWN` live pieces of each deliverable, oldest first, with how many it has live
+    (`live`): read-only rows, as `read_views` reads them."""
+    return list(session.connection().execute(_LATEST_EVIDENCE, {"ids": list(deliverable_ids)}))
+
+
+def _count_items(*, done: bool | None = None) -> Any:
+    """How many items (not archived, and done or not when `done` is given) the deliverable of the row has."""
+    counted = select(func.count()).where(
+        ChecklistItem.deliverable_id == Deliverable.id, col(ChecklistItem.archived).is_(False)
     )
-    shown = session.exec(
-        select(Evidence, ranked.c.live)
-        .join(ranked, col(Evidence.id) == ranked.c.id)
-        .where(ranked.c.from_latest <= EVIDENCE_SHOWN)
-        .order_by(col(Evidence.id))
+    if done is not None:
+        counted = counted.where(ChecklistItem.done == done)
+    return counted.scalar_subquery()
+
+
+_TALLIES = (
+    select_columns(  # SQLModel's `select` is typed for up to four columns
+        # Only what a line shows (`blocks.blocker_line`), not the whole row: `blockers` in process (two pages of
+        # 40 lines) p50 2.61–2.78 → 2.42–2.53 ms
+        col(Deliverable.id),
+        col(Deliverable.section_id),
+        col(Deliverable.number),
+        col(Deliverable.title),
+        col(Deliverable.due),
+        col(Deliverable.evidence_done),
+        _count_items(done=True).label("items_done"),
+        _count_items().label("items_total"),
+        select(func.count())
+        .where(Evidence.deliverable_id == Deliverable.id, col(Evidence.withdrawn_at).is_(None))
+        .scalar_subquery()
+        .label("live_count"),
     )
-    evidence: defaultdict[int, list[Evidence]] = defaultdict(list)
-    live: dict[int, int] = {}
-    for piece, count in shown:
-        evidence[piece.deliverable_id].append(piece)
-        live[piece.deliverable_id] = count
-    return evidence, live
+    .where(*_ON_THE_PAGE)
+    .order_by(col(Deliverable.position), col(Deliverable.id))
+)
 
 
 def read_tallies(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) -> list[DeliverableTally]:
     """Deliverables with counts of their items (done, all) and live evidence, in document order, for lines that
-    show counts only (`blockers`): one query, no item or evidence rows."""
+    show counts only (`blockers`): one query, no item or evidence rows. Read-only rows, as `read_views`."""
     ids = list(deliverable_ids)
     if not ids:
         return []
     shape = plan_shape(session=session, plan=plan)
-    items = select(func.count()).where(
-        ChecklistItem.deliverable_id == Deliverable.id, col(ChecklistItem.archived).is_(False)
-    )
-    items_done = items.where(col(ChecklistItem.done).is_(True))
-    live = select(func.count()).where(Evidence.deliverable_id == Deliverable.id, col(Evidence.withdrawn_at).is_(None))
-    rows = session.exec(
-        select(Deliverable, items_done.scalar_subquery(), items.scalar_subquery(), live.scalar_subquery())
-        .where(Deliverable.plan_id == plan.id, col(Deliverable.archived).is_(False), col(Deliverable.id).in_(ids))
-        .order_by(col(Deliverable.position), col(Deliverable.id))
-    )
+    rows = session.connection().execute(_TALLIES, {"plan_id": plan.id, "ids": ids})
     return [
         DeliverableTally(
-            deliverable=d,
-            section=shape.sections.get(d.section_id),
-            owners=shape.owners.get(d.id or 0, []),
-            items_done=done,
-            items_total=total,
-            live_count=live_count,
+            deliverable=cast(Deliverable, row),
+            section=shape.sections.get(row.section_id),
+            owners=shape.owners.get(row.id, []),
+            items_done=row.items_done,
+            items_total=row.items_total,
+            live_count=row.live_count,
         )
-        for d, done, total, live_count in rows
+        for row in rows
     ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage.models import Deliverable, Plan, Section
-from storage.roster import roles_of_user
 from storage.plans import active_plan
+from storage.roster import roles_of_user
 from storage.shape_cache import Outline, PlanShape, plan_shape
 
 
@@ -35,6 +36,12 @@ def head(*, session: Session, team_id: str, user_id: str) -> Head:
     )
 
 
+# Every drawing runs this one: built once, with bound parameters (see storage/__init__.py).
+_DONE_IDS = select(Deliverable.id).where(
+    Deliverable.plan_id == bindparam("plan_id"), col(Deliverable.archived).is_(False), Deliverable.status == "done"
+)
+
+
 def open_ids(*, session: Session, plan: Plan) -> set[int]:
     """Ids of the plan's open deliverables: those of its shape (every one not archived) but the done ones.
 
@@ -42,13 +49,7 @@ def open_ids(*, session: Session, plan: Plan) -> set[int]:
     has few done: reading those instead of ~2,000 open ones took `status` from 3.4–3.8 to 1.3–1.4 ms p50
     (bench.profile_requests; docs/performance.md, 25). Never cached: what people change is read every time.
     """
-    done = session.exec(
-        select(Deliverable.id).where(
-            Deliverable.plan_id == plan.id,
-            col(Deliverable.archived).is_(False),
-            Deliverable.status == "done",
-        )
-    )
+    done = session.connection().execute(_DONE_IDS, {"plan_id": plan.id}).scalars()
     return set(plan_shape(session=session, plan=plan).outlines).difference(done)
 
 

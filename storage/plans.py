@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Plan, Section
 
+# Every drawing runs these: built once, with bound parameters (see storage/README.md, "Built once").
+_ACTIVE_PLAN = (
+    select(Plan)
+    .where(Plan.team_id == bindparam("team_id"), col(Plan.active).is_(True))
+    .order_by(col(Plan.id).desc())
+    .limit(1)
+)
+_TODAY_ITEMS = (
+    select(ChecklistItem)
+    .where(
+        ChecklistItem.plan_id == bindparam("plan_id"),
+        col(ChecklistItem.deliverable_id).is_(None),
+        col(ChecklistItem.archived).is_(False),
+    )
+    .order_by(col(ChecklistItem.position))
+)
+_TODAY_ITEMS_OF_ROLES = _TODAY_ITEMS.where(col(ChecklistItem.today_role_key).in_(bindparam("keys", expanding=True)))
+
 
 def active_plan(*, session: Session, team_id: str) -> Plan | None:
     """The team's current plan, if a document was imported."""
-    query = select(Plan).where(Plan.team_id == team_id, col(Plan.active).is_(True))
-    return session.exec(query.order_by(col(Plan.id).desc()).limit(1)).first()
+    return session.exec(_ACTIVE_PLAN, params={"team_id": team_id}).first()
 
 
 def sections_of(*, session: Session, plan_id: int) -> list[Section]:
@@ -22,17 +40,12 @@ def sections_of(*, session: Session, plan_id: int) -> list[Section]:
 
 def today_items(*, session: Session, plan_id: int, role_keys: Iterable[str] | None = None) -> list[ChecklistItem]:
     """The per-role lists for today in document order, optionally only these roles'."""
-    query = select(ChecklistItem).where(
-        ChecklistItem.plan_id == plan_id,
-        col(ChecklistItem.deliverable_id).is_(None),
-        col(ChecklistItem.archived).is_(False),
-    )
-    if role_keys is not None:
-        keys = list(role_keys)
-        if not keys:
-            return []
-        query = query.where(col(ChecklistItem.today_role_key).in_(keys))
-    return list(session.exec(query.order_by(col(ChecklistItem.position))))
+    if role_keys is None:
+        return list(session.exec(_TODAY_ITEMS, params={"plan_id": plan_id}))
+    keys = list(role_keys)
+    if not keys:
+        return []
+    return list(session.exec(_TODAY_ITEMS_OF_ROLES, params={"plan_id": plan_id, "keys": keys}))
 
 
 def plan_roles(*, session: Session, plan_id: int) -> dict[str, str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage.audit import audit
@@ -50,19 +52,25 @@ def today_local(now: datetime, tz: str | None) -> date:
         return now.date()
 
 
+# Every drawing runs this one: built once, with bound parameters (see storage/__init__.py).
+_ROLES_OF_USER = select(RoleMember.role_key).where(
+    RoleMember.team_id == bindparam("team_id"), RoleMember.user_id == bindparam("user_id")
+)
+
+
 def roles_of_user(*, session: Session, team_id: str, user_id: str) -> list[str]:
     """Role keys this person plays."""
-    query = select(RoleMember.role_key).where(RoleMember.team_id == team_id, RoleMember.user_id == user_id)
-    return list(session.exec(query))
+    found = session.connection().execute(_ROLES_OF_USER, {"team_id": team_id, "user_id": user_id})
+    return list(found.scalars())
 
 
 def members_by_role(*, session: Session, team_id: str) -> dict[str, list[str]]:
     """Role key -> user ids in the order they were assigned; roles in the order of their first member."""
-    members: dict[str, list[str]] = {}
     query = select(RoleMember.role_key, RoleMember.user_id).where(RoleMember.team_id == team_id)
-    for key, user_id in session.exec(query.order_by(col(RoleMember.id))):
-        members.setdefault(key, []).append(user_id)
-    return members
+    members: defaultdict[str, list[str]] = defaultdict(list)
+    for key, user_id in session.connection().execute(query.order_by(col(RoleMember.id))).all():
+        members[key].append(user_id)
+    return dict(members)
 
 
 def assign_role(
