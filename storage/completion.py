@@ -6,11 +6,12 @@ from typing import Any
 
 from sqlalchemy import false, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Evidence, RoleMember
 
 
-def _roles_played(*, deliverable_id: int, team_id: str | None, user_id: str | None) -> Any:
+def _roles_played(*, deliverable_id: int, team_id: str | None, user_id: str | None) -> SelectOfScalar[str]:
     """The deliverable's owner roles that this person plays."""
     plays = select(RoleMember.role_key).where(RoleMember.team_id == team_id, RoleMember.user_id == user_id)
     return select(DeliverableOwner.role_key).where(
@@ -51,8 +52,9 @@ def completion(*, session: Session, deliverable_id: int) -> tuple[int, int, bool
         ChecklistItem.deliverable_id == deliverable_id, col(ChecklistItem.archived).is_(False)
     )
     still_open = items.where(col(ChecklistItem.done).is_(False))
-    live = (Evidence.deliverable_id == deliverable_id, col(Evidence.withdrawn_at).is_(None))
-    evidence = select(Evidence.id).where(*live)
+    evidence = select(Evidence.id).where(
+        Evidence.deliverable_id == deliverable_id, col(Evidence.withdrawn_at).is_(None)
+    )
     total, undone, handed_in = session.exec(
         select(items.scalar_subquery(), still_open.scalar_subquery(), evidence.exists())
     ).one()

@@ -146,15 +146,7 @@ _ON_THE_PAGE = (  # the plan's deliverables (not archived) among the page's ids
     col(Deliverable.archived).is_(False),
     col(Deliverable.id).in_(bindparam("ids", expanding=True)),
 )
-_PAGE_DELIVERABLES = (
-    select(
-        Deliverable,
-        # most open deliverables have no evidence yet: their page needs no evidence query
-        select(Evidence.id).where(Evidence.deliverable_id == Deliverable.id).exists().label("has_evidence"),
-    )
-    .where(*_ON_THE_PAGE)
-    .order_by(col(Deliverable.position), col(Deliverable.id))
-)
+_PAGE_DELIVERABLES = select(Deliverable).where(*_ON_THE_PAGE).order_by(col(Deliverable.position), col(Deliverable.id))
 _PAGE_ITEMS = _items_of(bindparam("ids", expanding=True))
 # Live pieces ranked by id alone, then only the shown ones read whole: with 200 pieces on each of a page's
 # deliverables, 5.6–6.5 ms against 11.7–13.0 ranking whole rows (bench.evidence_pages; docs/performance.md, 30).
@@ -191,14 +183,7 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
     connection = session.connection()
     deliverables = connection.execute(_PAGE_DELIVERABLES, {"plan_id": plan.id, "ids": ids}).all()
     items = _by_deliverable(connection.execute(_PAGE_ITEMS, {"ids": ids}).all())
-    evidence: dict[int, list[Any]] = defaultdict(list)
-    live: dict[int, int] = {}
-    # Asked for the whole page's ids, like its items: a statement text per subset of ids with evidence grew each
-    # SQLite connection's cache of prepared statements (docs/performance.md, 15).
-    if any(d.has_evidence for d in deliverables):
-        for piece in connection.execute(_LATEST_EVIDENCE, {"ids": ids}):
-            evidence[piece.deliverable_id].append(piece)
-            live[piece.deliverable_id] = piece.live
+    evidence = _by_deliverable(latest_evidence(session=session, deliverable_ids=ids))
     return [
         DeliverableView(
             deliverable=cast(Deliverable, d),
@@ -206,16 +191,16 @@ def read_views(*, session: Session, plan: Plan, deliverable_ids: Sequence[int]) 
             owners=shape.owners.get(d.id, []),
             items=items[d.id],
             evidence=evidence[d.id],
-            live_total=live.get(d.id, 0),
+            live_total=evidence[d.id][0].live if evidence[d.id] else 0,
         )
         for d in deliverables
     ]
 
 
 def latest_evidence(*, session: Session, deliverable_ids: Sequence[int]) -> list[Any]:
-    """The latest `EVIDENCE_SHOWN` live pieces of each deliverable, oldest first, with how many it has live
-    (`live`): read-only rows, as `read_views` reads them."""
-    return list(session.connection().execute(_LATEST_EVIDENCE, {"ids": list(deliverable_ids)}))
+    """The latest `EVIDENCE_SHOWN` live pieces of each deliverable, oldest first, each with how many its
+    deliverable has live (`live`): read-only rows, as `read_views` reads them."""
+    return list(session.connection().execute(_LATEST_EVIDENCE, {"ids": list(deliverable_ids)}).all())
 
 
 def _count_items(*, done: bool | None = None) -> Any:

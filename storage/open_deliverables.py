@@ -36,7 +36,7 @@ def head(*, session: Session, team_id: str, user_id: str) -> Head:
     )
 
 
-# Every drawing runs this one: built once, with bound parameters (see storage/__init__.py).
+# Every drawing runs this one: built once, and read as plain rows (see storage/__init__.py).
 _DONE_IDS = select(Deliverable.id).where(
     Deliverable.plan_id == bindparam("plan_id"), col(Deliverable.archived).is_(False), Deliverable.status == "done"
 )

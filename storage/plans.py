@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Plan, Section
 
-# Every drawing runs these: built once, with bound parameters (see storage/README.md, "Built once").
+# Every drawing runs these: built once, with bound parameters (see storage/__init__.py).
 _ACTIVE_PLAN = (
     select(Plan)
     .where(Plan.team_id == bindparam("team_id"), col(Plan.active).is_(True))

@@ -52,9 +52,15 @@ def today_local(now: datetime, tz: str | None) -> date:
         return now.date()
 
 
-# Every drawing runs this one: built once, with bound parameters (see storage/__init__.py).
+# Every checklist reads a person's roles, and every `blockers` and digest the team's members: built once, and
+# read as plain rows (see storage/__init__.py).
 _ROLES_OF_USER = select(RoleMember.role_key).where(
     RoleMember.team_id == bindparam("team_id"), RoleMember.user_id == bindparam("user_id")
+)
+_MEMBERS = (
+    select(RoleMember.role_key, RoleMember.user_id)
+    .where(RoleMember.team_id == bindparam("team_id"))
+    .order_by(col(RoleMember.id))
 )
 
 
@@ -66,9 +72,8 @@ def roles_of_user(*, session: Session, team_id: str, user_id: str) -> list[str]:
 
 def members_by_role(*, session: Session, team_id: str) -> dict[str, list[str]]:
     """Role key -> user ids in the order they were assigned; roles in the order of their first member."""
-    query = select(RoleMember.role_key, RoleMember.user_id).where(RoleMember.team_id == team_id)
     members: defaultdict[str, list[str]] = defaultdict(list)
-    for key, user_id in session.connection().execute(query.order_by(col(RoleMember.id))).all():
+    for key, user_id in session.connection().execute(_MEMBERS, {"team_id": team_id}).all():
         members[key].append(user_id)
     return dict(members)
 

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -147,9 +148,14 @@ def read_shape(*, session: Session, plan: Plan) -> PlanShape:
 
 
 def _outlines(*, session: Session, plan_id: int) -> dict[int, Outline]:
-    """The plan's deliverables (not archived) in document order, as if open, with how many items each has."""
-    items = dict(
-        session.exec(
+    """The plan's deliverables (not archived) in document order, as if open, with how many items each has.
+
+    Plain rows of the columns an outline needs: as ORM objects, a shape of 2,000 deliverables took 100 ms to
+    read instead of 34 (every process reads it after each import, while people wait for its first drawing).
+    """
+    connection = session.connection()
+    items: dict[int, int] = dict(
+        connection.execute(  # type: ignore[arg-type]
             select(ChecklistItem.deliverable_id, func.count())
             .where(
                 ChecklistItem.plan_id == plan_id,
@@ -159,9 +165,16 @@ def _outlines(*, session: Session, plan_id: int) -> dict[int, Outline]:
             .group_by(col(ChecklistItem.deliverable_id))
         ).all()
     )
-    deliverables = session.exec(
-        select(Deliverable)
-        .where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
+    deliverables = connection.execute(
+        select_columns(
+            col(Deliverable.id),
+            col(Deliverable.priority),
+            col(Deliverable.position),
+            col(Deliverable.evidence_requirement),
+            col(Deliverable.due),
+            col(Deliverable.section_id),
+        )
+        .where(col(Deliverable.plan_id) == plan_id, col(Deliverable.archived).is_(False))
         .order_by(col(Deliverable.position), col(Deliverable.id))
     )
     return {
@@ -176,7 +189,6 @@ def _outlines(*, session: Session, plan_id: int) -> dict[int, Outline]:
             section_id=d.section_id,
         )
         for d in deliverables
-        if d.id is not None
     }
 
 
