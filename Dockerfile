@@ -14,14 +14,11 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, from pyproject alone, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep=chr(10))" \
-        > /tmp/requirements.txt \
-    && pip install --requirement /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, the exact versions of the lock, so a code change does not reinstall them.
+COPY requirements/runtime.txt ./requirements/
+RUN pip install --requirement requirements/runtime.txt
 
-# .dockerignore lets in only the package, the seeds and pyproject: no .env, databases or backups.
+# .dockerignore lets in only the packages, the seeds, the lock and pyproject: no .env, databases or backups.
 COPY . .
 RUN pip install --no-deps . \
     && rm -rf build ./*.egg-info

@@ -24,7 +24,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from bench.load import TEAM, database, percentile, prepare_database, vacuum
+from bench.load import TEAM
+from bench.load.apps import database, prepare_database, vacuum
+from bench.load.measures import percentile
 from bot.config import Settings
 from bot.views import checklists
 from storage import db, deliverable_views

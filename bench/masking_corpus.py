@@ -1,6 +1,6 @@
 """Run the masker over the evidence corpus and print recall, false positives and timings.
 
-    /work/venv/bin/python bench/masking_corpus.py [--verbose]
+    python -m bench.masking_corpus [--verbose]
 
 Prints, never asserts: tests/test_masking.py holds the bar.
 """

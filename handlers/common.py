@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.tracking.people import remember_person
-from bot.views import checklists
+from bot.views import checklists, read
 from storage.db import read_scope
 
 log = logging.getLogger("deliverables.handlers")
@@ -30,7 +30,7 @@ def reader_language(
 def known_language(*, engine: Engine, settings: Settings, team_id: str, user_id: str, now: datetime) -> str:
     """The language this person reads, from what we know of them (`reader_language` asks Slack first)."""
     with read_scope(engine) as session:
-        return checklists.language(session=session, settings=settings, team_id=team_id, user_id=user_id, now=now)
+        return read.language(session=session, settings=settings, team_id=team_id, user_id=user_id, now=now)
 
 
 def publish_home(

@@ -21,8 +21,7 @@ from sqlmodel import Session, select
 from bot.document.plan import Deliverable as PlannedDeliverable
 from bot.document.plan import Item, Plan, Section
 from bot.tracking.evidence import hand_in
-from bot.tracking.ticks import apply_click
-from bot.views.blocks import TickAction
+from bot.tracking.ticks import TickAction, apply_click
 from storage.models import ChecklistItem, Deliverable
 from tests.jobs_support import load_team
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bench import load
+from bench.load import apps, measures, report, run
 
 
 def test_load_benchmark_runs_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "figures.json"
     argv = ["--scenario", "A", "--no-bare", "--duration", "2", "--rate", "5", "--deliverables", "40", "--people", "10"]
-    assert load.main([*argv, "--json", str(out)]) == 0
+    assert run.main([*argv, "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "sqlite, scenario A" in printed and "p95" in printed
     figures = json.loads(out.read_text())["sqlite/A"]["ours"]
@@ -33,13 +33,13 @@ def test_load_benchmark_runs_and_reports(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_memory_by_process_tells_a_worker_that_starts_serving_after_minute_one() -> None:
-    result = load.Result("ours")
+    result = measures.Result("ours")
     result.processes = [
         (0.0, {10: (80.0, 1.0), 11: (86.0, 5.0), 12: (86.0, 5.0)}),
         (60.0, {10: (80.0, 1.0), 11: (92.0, 20.0), 12: (86.0, 5.1)}),  # 12 idle so far
         (300.0, {10: (80.0, 1.0), 11: (99.0, 60.0), 12: (95.0, 30.0)}),  # 12 grew once it served
     ]
-    rows = {row["pid"]: row for row in load.by_process(result, 60.0, 300.0)}
+    rows = {row["pid"]: row for row in measures.by_process(result, 60.0, 300.0)}
     assert rows[12]["rss_minute1"] == 86.0 and rows[12]["rss_end"] == 95.0
     assert rows[12]["cpu_to_minute1"] == pytest.approx(0.1) and rows[12]["cpu_after_minute1"] == pytest.approx(24.9)
     assert rows[11]["cpu_to_minute1"] == pytest.approx(15.0) and rows[10]["cpu_after_minute1"] == 0.0
@@ -47,19 +47,19 @@ def test_memory_by_process_tells_a_worker_that_starts_serving_after_minute_one()
 
 def test_busy_cores_spin_during_the_run_and_stop_after() -> None:
     before = {p.pid for p in multiprocessing.active_children()}
-    with load.busy(2):
+    with measures.busy(2):
         spinning = [p for p in multiprocessing.active_children() if p.pid not in before]
         assert len(spinning) == 2 and all(p.is_alive() for p in spinning)
     assert not any(p.is_alive() for p in spinning)
-    with load.busy(0):
+    with measures.busy(0):
         assert {p.pid for p in multiprocessing.active_children()} == before
 
 
 def test_share_past_counts_the_answers_beyond_the_bound() -> None:
     answers = [0.012, 0.014, 0.022, 0.033, 0.015]
-    assert load.share_past(answers, 1.5 * 0.014) == pytest.approx(2 / 5)  # 22 and 33 ms are past 21 ms
-    assert load.share_past(answers, 1.0) == 0.0
-    assert load.share_past([], 0.02) != load.share_past([], 0.02)  # nothing measured: nan, never "0% slow"
+    assert measures.share_past(answers, 1.5 * 0.014) == pytest.approx(2 / 5)  # 22 and 33 ms are past 21 ms
+    assert measures.share_past(answers, 1.0) == 0.0
+    assert measures.share_past([], 0.02) != measures.share_past([], 0.02)  # nothing measured: nan, never "0% slow"
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL (TEST_DATABASE_URL)")
@@ -68,11 +68,11 @@ def test_vacuum_before_a_scenario_vacuums_the_bench_schema_on_postgresql(tmp_pat
 
     from storage import db
 
-    with load.database("postgres", tmp_path) as url:
+    with apps.database("postgres", tmp_path) as url:
         engine = db.make_engine(url)
         try:
             db.migrate(engine)
-            load.vacuum(url)
+            apps.vacuum(url)
             with engine.connect() as connection:
                 vacuumed = connection.execute(
                     text(
@@ -83,7 +83,7 @@ def test_vacuum_before_a_scenario_vacuums_the_bench_schema_on_postgresql(tmp_pat
             assert vacuumed
         finally:
             engine.dispose()
-    assert load.vacuum("sqlite:///nothing-here.db") is None  # SQLite: nothing to do, no file made
+    assert apps.vacuum("sqlite:///nothing-here.db") is None  # SQLite: nothing to do, no file made
     assert not Path("nothing-here.db").exists()
 
 
@@ -107,7 +107,7 @@ def test_the_ratio_is_printed_with_the_machine_speed_before_each_app(capsys: pyt
         "app_histogram": {}, "fake_calls": {}, "late_p99": 0.001, "speed_s": 0.251, **timed,
     }  # fmt: skip
     bare = {**ours, "target": "bare", "p95": 0.010, "after_minute1": {**timed, "p95": 0.010}, "speed_s": 0.174}
-    load.report("sqlite, scenario A", ours, bare)
+    report.print_scenario("sqlite, scenario A", ours, bare)
     printed = capsys.readouterr().out
     line = "p95 ours/bare: 2.00x (after minute 1: 2.00x); machine speed before each: ours 0.251 s, bare 0.174 s"
     assert line in printed

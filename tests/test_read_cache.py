@@ -12,9 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.config import Settings
-from bot.tracking.ticks import apply_click
+from bot.tracking.ticks import TickAction, apply_click
 from bot.views import checklists
-from bot.views.blocks import TickAction
 from storage import db, deliverable_views, open_deliverables, plans, roster
 from storage.models import ChecklistItem, Deliverable
 from tests.conftest import TEAM
@@ -170,8 +169,8 @@ def test_blockers_count_items_and_live_evidence_as_the_digest_does(
 ) -> None:
     """`blockers` reads counts (one query), the digest reads rows: a line reads the same either way."""
     from bot.tracking import evidence
-    from bot.views import blocks
-    from bot.views.checklists import ctx_for, open_blockers, reader
+    from bot.views.deliverables import blocker_line, mentions
+    from bot.views.read import ctx_for, open_blockers, reader
 
     first_drawn = blocker_text(engine, settings)
     assert "0/2 · :hourglass_flowing_sand:" in first_drawn and "(2)" in first_drawn  # the count of open blockers
@@ -195,8 +194,8 @@ def test_blockers_count_items_and_live_evidence_as_the_digest_does(
         assert plan is not None and plan.id is not None
         who = reader(session=session, settings=settings, plan=plan, team_id=TEAM, user_id="USRE", now=NOW)
         found, _ = open_blockers(session=session, plan_id=plan.id, today=who.today)
-        mentioned = blocks.mentions(roster.members_by_role(session=session, team_id=TEAM))
-        lines = [blocks.blocker_line(view, mentioned, ctx_for(who, plan)) for view in found]
+        mentioned = mentions(roster.members_by_role(session=session, team_id=TEAM))
+        lines = [blocker_line(view, mentioned, ctx_for(who, plan)) for view in found]
     assert len(lines) == 2 and all(json.dumps(line, ensure_ascii=False)[1:-1] in drawn for line in lines)
 
 
@@ -261,8 +260,8 @@ def test_a_page_shows_how_many_pieces_are_live_and_the_latest_five(engine: Engin
     every row would, however many pieces a deliverable gathered."""
     from bot.i18n import t
     from bot.tracking import evidence
-    from bot.views import blocks
-    from bot.views.checklists import ctx_for, reader
+    from bot.views.deliverables import evidence_lines
+    from bot.views.read import ctx_for, reader
 
     with db.session_scope(engine) as session:
         roster.assign_role(session=session, team_id=TEAM, role="Dev Lead", user_ids=["UDEV"], actor="cli")
@@ -292,5 +291,5 @@ def test_a_page_shows_how_many_pieces_are_live_and_the_latest_five(engine: Engin
         (full,) = deliverable_views.load_views(session=session, plan_id=plan.id, deliverable_ids=[pr.id or 0])
         assert len(full.evidence) == 8
         who = reader(session=session, settings=settings, plan=plan, team_id=TEAM, user_id="UDEV", now=NOW)
-        lines = blocks.evidence_lines(full, ctx_for(who, plan))
+        lines = evidence_lines(full, ctx_for(who, plan))
     assert json.dumps(lines, ensure_ascii=False)[1:-1] in drawn

@@ -90,7 +90,8 @@ def test_remind_me_tomorrow_lifts_a_pause_and_comes_the_next_working_day(env: En
     answer = click(env, "UMAD", TOMORROW, moment="2025-12-12T07:00Z")  # a Friday
     assert answer is not None
     assert (
-        "el lunes 2025-12-15 a las 09:00" in answer and "He quitado la pausa que tenías hasta el 2025-12-31" in answer
+        "el lunes 15 de diciembre a las 09:00" in answer
+        and "He quitado la pausa que tenías hasta el 31 de diciembre" in answer
     )
     stored = person(env, "UMAD")
     assert stored.paused_until is None and stored.skip_date == date(2025, 12, 12)
@@ -102,7 +103,7 @@ def test_remind_me_tomorrow_lifts_a_pause_and_comes_the_next_working_day(env: En
 
 def test_pause_until_a_date(env: Env) -> None:
     answer = click(env, "UKOL", PAUSE, "2025-12-11", moment="2025-12-08T01:00Z")
-    assert answer == "Reminders paused until 2025-12-11. Next reminder: Thursday 2025-12-11 at 09:00."
+    assert answer == "Reminders paused until December 11. Next reminder: Thursday, December 11 at 09:00."
     for day in (8, 9, 10):
         env.remind(f"2025-12-{day:02d}T15:00Z")
     assert not env.dms("UKOL")
@@ -138,7 +139,7 @@ def test_the_home_tab_has_the_controls_and_redraws_with_the_answer(env: Env) -> 
     published = env.slack.home_view("UMAD")
     assert published is not None
     text = str(published["blocks"])
-    assert "Avisos en pausa hasta el 2025-12-20" in text and "'initial_date': '2025-12-20'" in text
+    assert "Avisos en pausa hasta el 20 de diciembre" in text and "'initial_date': '2025-12-20'" in text
     with Session(env.engine) as session:
         [entry] = audit.audit_entries(session=session, team_id="T0LOCAL", action="reminder.pause")
     assert entry.source == "slack:home"

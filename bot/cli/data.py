@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.cli.main import EXTRA_PARSERS, UsageError, command, out
 from bot.config import Settings
-from bot.i18n import default_language, t
+from bot.i18n import default_language, number, t
 from storage.backup import BackupError, backup, backup_contents, database_contents, describe, prune, restore
 
 log = logging.getLogger("deliverables.backup")
@@ -30,7 +30,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         extra={"kind": "backup", "outcome": "ok", "duration_ms": round((time.monotonic() - started) * 1000)},
     )
     lang = default_language(settings.language, None)
-    size = _size(written.stat().st_size)
+    size = _size(written.stat().st_size, lang)
     out(t("cli.backup_written", lang, path=written, size=size, tables=len(contents), rows=sum(contents.values())))
     for path in pruned:
         out(t("cli.backup_removed", lang, path=path))
@@ -77,12 +77,12 @@ def _positive(value: str) -> int:
     return int(value)
 
 
-def _size(size: int) -> str:
+def _size(size: int, lang: str) -> str:
     if size < 1024:
-        return f"{size} bytes"
+        return f"{number(size, lang)} bytes"
     amount = size / 1024
     for unit in ("KiB", "MiB"):
         if amount < 1024:
-            return f"{amount:.1f} {unit}"
+            return f"{number(amount, lang, decimals=1)} {unit}"
         amount /= 1024
-    return f"{amount:.1f} GiB"
+    return f"{number(amount, lang, decimals=1)} GiB"

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.config import Settings, SettingsError, get_settings
 from bot.document.plan import DocumentError
-from bot.i18n import LocalizedError, default_language, t
+from bot.i18n import LocalizedError, default_language, t, tn
 
 Command = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Command] = {}
@@ -154,7 +154,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         lang = default_language(settings.language, plan.language)
-        out(t("cli.exported", lang, path=args.out, count=len(plan.deliverables)))
+        out(tn("cli.exported", len(plan.deliverables), lang, path=args.out))
     else:
         sys.stdout.write(text)
     return 0

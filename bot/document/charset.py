@@ -66,7 +66,7 @@ _LONE_A_CIRCUMFLEX = re.compile(r"Â(?![\w" + re.escape(_CONTINUATION) + "])")
 def decode(data: bytes, *, path: str = "<document>") -> str:
     """Decode document bytes as text, or raise DocumentError for binary or undecodable data."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DocumentError("document.too_large_size", path=path, size=f"{len(data) / 1_048_576:.1f}")
+        raise DocumentError("document.too_large_size", path=path, size=round(len(data) / 1_048_576, 1))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows editors save "Unicode" as UTF-16 with a BOM; its NUL bytes are not binary.
         try:

@@ -15,9 +15,10 @@ import bisect
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bot.i18n import t, tn
 from bot.masking.detectors import DETECTORS, Finding
 
 __all__ = [
@@ -124,39 +125,23 @@ def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-_NOUNS: dict[str, dict[str, tuple[str, str]]] = {
-    "es": {
-        "slack_token": ("token de Slack", "tokens de Slack"),
-        "openai_key": ("clave de OpenAI", "claves de OpenAI"),
-        "aws_key": ("clave de AWS", "claves de AWS"),
-        "private_key": ("clave privada", "claves privadas"),
-        "password": ("contraseña", "contraseñas"),
-        "connection_string": ("credencial de conexión", "credenciales de conexión"),
-        "jwt": ("token JWT", "tokens JWT"),
-        "generic_secret": ("secreto", "secretos"),
-        "email": ("email", "emails"),
-        "credit_card": ("número de tarjeta", "números de tarjeta"),
-        "iban": ("IBAN", "IBAN"),
-        "bank_account": ("número de cuenta bancaria", "números de cuenta bancaria"),
-        "national_id": ("documento de identidad", "documentos de identidad"),
-        "phone": ("teléfono", "teléfonos"),
-    },
-    "en": {
-        "slack_token": ("Slack token", "Slack tokens"),
-        "openai_key": ("OpenAI key", "OpenAI keys"),
-        "aws_key": ("AWS key", "AWS keys"),
-        "private_key": ("private key", "private keys"),
-        "password": ("password", "passwords"),
-        "connection_string": ("connection-string credential", "connection-string credentials"),
-        "jwt": ("JWT", "JWTs"),
-        "generic_secret": ("secret", "secrets"),
-        "email": ("email", "emails"),
-        "credit_card": ("card number", "card numbers"),
-        "iban": ("IBAN", "IBANs"),
-        "bank_account": ("bank account number", "bank account numbers"),
-        "national_id": ("ID document number", "ID document numbers"),
-        "phone": ("phone number", "phone numbers"),
-    },
+# Each kind counted in the reader's language ("1 contraseña", "2 contraseñas"), one literal key per kind so
+# `make translations` finds them all.
+_COUNTED: dict[str, Callable[[int, str], str]] = {
+    "slack_token": lambda n, lang: tn("mask.kind.slack_token", n, lang),
+    "openai_key": lambda n, lang: tn("mask.kind.openai_key", n, lang),
+    "aws_key": lambda n, lang: tn("mask.kind.aws_key", n, lang),
+    "private_key": lambda n, lang: tn("mask.kind.private_key", n, lang),
+    "password": lambda n, lang: tn("mask.kind.password", n, lang),
+    "connection_string": lambda n, lang: tn("mask.kind.connection_string", n, lang),
+    "jwt": lambda n, lang: tn("mask.kind.jwt", n, lang),
+    "generic_secret": lambda n, lang: tn("mask.kind.generic_secret", n, lang),
+    "email": lambda n, lang: tn("mask.kind.email", n, lang),
+    "credit_card": lambda n, lang: tn("mask.kind.credit_card", n, lang),
+    "iban": lambda n, lang: tn("mask.kind.iban", n, lang),
+    "bank_account": lambda n, lang: tn("mask.kind.bank_account", n, lang),
+    "national_id": lambda n, lang: tn("mask.kind.national_id", n, lang),
+    "phone": lambda n, lang: tn("mask.kind.phone", n, lang),
 }
 
 
@@ -169,14 +154,10 @@ def describe(kinds: Iterable[str], language: str = "es") -> str:
     counts = Counter(kinds)
     if not counts:
         return ""
-    spanish = language.lower().startswith("es")
-    nouns = _NOUNS["es" if spanish else "en"]
-    parts = [f"{n} {nouns.get(kind, (kind, kind))[n != 1]}" for kind, n in counts.items()]
-    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {'y' if spanish else 'and'} {parts[-1]}"
-    if spanish:
-        verb = "Se ocultó" if counts.total() == 1 else "Se ocultaron"
-        return f"{verb} {listed} antes de guardar tu evidencia: no guardamos secretos ni datos personales."
-    return f"We masked {listed} before saving your evidence: we don't store secrets or personal data."
+    lang = "es" if language.lower().startswith("es") else "en"
+    parts = [_COUNTED[kind](n, lang) if kind in _COUNTED else f"{n} {kind}" for kind, n in counts.items()]
+    listed = parts[0] if len(parts) == 1 else t("mask.list", lang, items=", ".join(parts[:-1]), last=parts[-1])
+    return tn("mask.summary", counts.total(), lang, listed=listed)
 
 
 class MaskingFilter(logging.Filter):

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.config import Settings
 from bot.i18n import t
@@ -29,11 +30,11 @@ from bot.schedule.rules import digest_key, digest_slot, reminder_day, reminder_k
 from bot.slack.client import slack_client
 from bot.slack.sending import Outgoing, Result, send_once
 from bot.tracking.people import remember_person
-from bot.views import blocks, checklists
-from bot.views.digest import build_digest
-from storage import deliveries, plans, roster
+from bot.views import checklists, read
+from bot.views.digest import build_digest, escalated_users
+from storage import deliveries, roster
 from storage.db import session_scope
-from storage.models import Delivery
+from storage.models import Delivery, Person
 
 log = logging.getLogger("deliverables.jobs")
 
@@ -125,22 +126,22 @@ def send_reminders(
         people = roster.people(session=session, team_id=team, user_ids=owners)
         days = {uid: reminder_day(people.get(uid), settings, now) for uid in owners}
         rows = deliveries.deliveries(session=session, keys=[reminder_key(team, uid, days[uid].day) for uid in owners])
-    todo: list[tuple[str, Delivery | None]] = []
+    todo: list[tuple[str, Delivery | None, bool]] = []  # owner, today's delivery, whether to ask Slack first
     for uid in owners:
         person, day = people.get(uid), days[uid]
         row = rows.get(reminder_key(team, uid, day.day))
         if person is None or person.refreshed_at is None:  # Slack never told us their timezone: ask first
-            todo.append((uid, row))
+            todo.append((uid, row, True))
         elif day.wait_reason is not None:
             report.add(day.wait_reason, uid)
         elif row is not None and row.status in deliveries.DONE:
             report.add("done", uid)
         else:
-            todo.append((uid, row))
+            todo.append((uid, row, False))
     if todo:
         run = _Run(client, engine, settings, now, lease, _escalated(engine, settings, now))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reminders") as pool:
-            futures = {pool.submit(_remind, run, uid, row): uid for uid, row in todo}
+            futures = {pool.submit(_remind, run, uid, row, ask): uid for uid, row, ask in todo}
             for future in as_completed(futures):
                 uid = futures[future]
                 try:
@@ -157,73 +158,84 @@ def send_reminders(
 def _escalated(engine: Engine, settings: Settings, now: datetime) -> set[str]:
     """Owners of blockers overdue past ESCALATE_AFTER_DAYS: the digest mentions them, and so does their DM."""
     with session_scope(engine) as session:
-        digest = build_digest(session=session, settings=settings, team_id=settings.team_id, now=now, previous=None)
-    return digest.escalated_users if digest else set()
+        found = read.digest(session=session, settings=settings, team_id=settings.team_id, now=now)
+    return escalated_users(found, settings) if found else set()
 
 
-def _remind(run: _Run, user_id: str, row: Delivery | None) -> tuple[str, str | None]:
-    """One owner's reminder, if due: build it, then send it once."""
+@dataclass(frozen=True)
+class _Due:
+    """A reminder due today and not sent yet: the owner's row, their day, and its delivery (if one was claimed)."""
+
+    person: Person | None
+    day: date
+    key: str
+    row: Delivery | None
+
+
+def _remind(run: _Run, user_id: str, row: Delivery | None, ask_first: bool) -> tuple[str, str | None]:
+    """One owner's reminder, if due: read and draw it in one session, then send it once.
+
+    `ask_first`: Slack never told us their timezone (users.info, in a transaction of its own).
+    """
     started = time.perf_counter()
-    settings, team = run.settings, run.settings.team_id
+    team = run.settings.team_id
     if not run.lease.held:
         return "stopped", None
-    with session_scope(run.engine) as session:
-        person = roster.person(session=session, team_id=team, user_id=user_id)
-    if person is None or person.refreshed_at is None:
+    if ask_first:
         ask_slack_about(run.client, run.engine, team, user_id, now=run.now)
     with session_scope(run.engine) as session:
-        person = roster.person(session=session, team_id=team, user_id=user_id)
-        day = reminder_day(person, settings, run.now)
-        if day.wait_reason is not None:
-            return day.wait_reason, None
-        key = reminder_key(team, user_id, day.day)
-        if row is None or row.key != key:
-            row = deliveries.delivery(session=session, key=key)
-        if row is not None and row.status in deliveries.DONE:
-            return "done", None
-        plan = plans.active_plan(session=session, team_id=team)
-        lang = checklists.reader(
-            session=session, settings=settings, plan=plan, team_id=team, user_id=user_id, now=run.now
-        ).lang
-        head = (
-            (blocks.section(t("reminder.escalated", lang, days=settings.escalate_after_days)),)
-            if user_id in run.escalated
-            else ()
-        )
-        page = checklists.user_checklist(
+        due = _due(session, run, user_id, row)
+        if isinstance(due, str):
+            return due, None
+        page = checklists.reminder(
             session=session,
-            settings=settings,
+            settings=run.settings,
             team_id=team,
             user_id=user_id,
             now=run.now,
-            surface="reminder",
-            extra_head=head,
+            person=due.person,
+            escalated=user_id in run.escalated,
         )
         if page is None:  # nothing open: settle the day so later runs do not look again
             deliveries.claim_new(
                 session=session,
-                key=key,
+                key=due.key,
                 team_id=team,
                 kind="reminder",
                 recipient=user_id,
-                day=day.day,
+                day=due.day,
                 status="skipped",
             )
             _log_delivery("reminder", user_id, Result("nothing_open"), started)
             return "nothing_open", None
     message = Outgoing(
-        key=key, team_id=team, kind="reminder", recipient=user_id, day=day.day, text=page.text, blocks=page.blocks
+        key=due.key, team_id=team, kind="reminder", recipient=user_id, day=due.day, text=page.text, blocks=page.blocks
     )
     result = send_once(
         client=run.client,
         engine=run.engine,
         message=message,
-        row=row,
+        row=due.row,
         sender=run.lease.holder,
         recovery_channel=lambda: _dm_channel(run.client, run.engine, team, user_id),
     )
     _log_delivery("reminder", user_id, result, started)
     return result.outcome, result.error
+
+
+def _due(session: Session, run: _Run, user_id: str, row: Delivery | None) -> _Due | str:
+    """What today's reminder needs to be drawn and sent, or why none is due (`not_due`, `paused`, `done`...)."""
+    team = run.settings.team_id
+    person = roster.person(session=session, team_id=team, user_id=user_id)
+    day = reminder_day(person, run.settings, run.now)
+    if day.wait_reason is not None:
+        return day.wait_reason
+    key = reminder_key(team, user_id, day.day)
+    if row is None or row.key != key:
+        row = deliveries.delivery(session=session, key=key)
+    if row is not None and row.status in deliveries.DONE:
+        return "done"
+    return _Due(person=person, day=day.day, key=key, row=row)
 
 
 def ask_slack_about(client: WebClient, engine: Engine, team_id: str, user_id: str, *, now: datetime) -> None:

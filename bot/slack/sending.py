@@ -86,25 +86,7 @@ def send_once(
         return Result("done", row.channel, row.ts)
     if row is not None and row.status == "failed" and row.attempts >= MAX_ATTEMPTS:
         return Result("gave_up", row.channel, row.ts, row.last_error)
-    with session_scope(engine) as session:
-        if row is None:
-            claimed = deliveries.claim_new(
-                session=session,
-                key=message.key,
-                team_id=message.team_id,
-                kind=message.kind,
-                recipient=message.recipient,
-                day=message.day,
-                claimed_by=sender,
-                snapshot=message.snapshot,
-            )
-        elif row.status == "pending" and row.claimed_by not in (None, sender) and _alive(session, row.claimed_by):
-            claimed = False  # another live process is making this attempt right now
-        else:
-            assert row.id is not None
-            claimed = deliveries.claim_again(
-                session=session, delivery_id=row.id, attempts_seen=row.attempts, claimed_by=sender
-            )
+    claimed = _claim(engine, message, row, sender)
     if not claimed:
         return Result("busy")
 
@@ -142,6 +124,28 @@ def send_once(
     except Exception as exc:  # a dropped connection or timeout: the message may or may not be out
         _record(engine, message.key, status="pending", last_error=f"{type(exc).__name__}: {exc}"[:500])
         return Result("failed", channel, ts, type(exc).__name__)
+
+
+def _claim(engine: Engine, message: Outgoing, row: Delivery | None, sender: str) -> bool:
+    """Take this attempt for `sender`: a new delivery row, or the old one if no live process holds it."""
+    with session_scope(engine) as session:
+        if row is None:
+            return deliveries.claim_new(
+                session=session,
+                key=message.key,
+                team_id=message.team_id,
+                kind=message.kind,
+                recipient=message.recipient,
+                day=message.day,
+                claimed_by=sender,
+                snapshot=message.snapshot,
+            )
+        if row.status == "pending" and row.claimed_by not in (None, sender) and _alive(session, row.claimed_by):
+            return False  # another live process is making this attempt right now
+        assert row.id is not None
+        return deliveries.claim_again(
+            session=session, delivery_id=row.id, attempts_seen=row.attempts, claimed_by=sender
+        )
 
 
 def find_posted(client: WebClient, *, channel: str, key: str, event_type: str) -> str | None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.i18n import LocalizedError
 from bot.masking.mask import mask
-from bot.tracking.ticks import refresh_status
+from bot.tracking.ticks import owners_of, refresh_status
 from storage import audit, completion, plans
 from storage.models import Deliverable, Evidence, utcnow
 
@@ -61,26 +61,19 @@ def hand_in(
     source: str = "slack",
 ) -> Handed:
     """Store evidence for a deliverable: masked first, with who and when; may complete the deliverable."""
-    deliverable, owner = completion.locked_deliverable(
-        session=session, deliverable_id=deliverable_id, team_id=team_id, user_id=None if is_admin else user_id
+    deliverable = _deliverable_to_hand_in(
+        session=session, team_id=team_id, deliverable_id=deliverable_id, user_id=user_id, is_admin=is_admin
     )
-    if deliverable is None or deliverable.archived:
-        raise EvidenceError("evidence.unknown")
-    if not (is_admin or owner):
-        owners = ", ".join(o.role for o in _owners(session, deliverable_id))
-        raise EvidenceError("evidence.not_owner", title=deliverable.title, owners=owners)
     link, text = (link or "").strip() or None, (text or "").strip() or None
     if not (link or text or files):
         raise EvidenceError("evidence.empty")
     if link and not valid_url(link):
         raise EvidenceError("evidence.bad_url")
     result = Handed(deliverable=deliverable)
-    kinds: list[str] = []  # one entry per masked value, so the person is told how many
-
-    def add(kind: str, value: str, field: str, **extra: Any) -> None:
+    for kind, value, column, extra in _what_was_handed(link, text, files):
         masked = mask(value)
-        kinds.extend(finding.kind for finding in masked.findings)
-        fields: dict[str, Any] = {field: masked.text, **extra}
+        result.masked_kinds.extend(finding.kind for finding in masked.findings)  # one per value, to say how many
+        fields: dict[str, Any] = {column: masked.text, **extra}
         result.pieces.append(
             Evidence(
                 deliverable_id=deliverable_id,
@@ -91,43 +84,69 @@ def hand_in(
                 **fields,
             )
         )
-
-    if link:
-        add("link", link, "url")
-    if text:
-        add("text", text, "text")
-    for file in files:
-        add(
-            "file",
-            str(file.get("name") or file.get("title") or file.get("id") or "file"),
-            "file_name",
-            file_id=str(file.get("id")),
-            file_type=file.get("filetype") or file.get("mimetype"),
-            permalink=file.get("permalink"),
-        )
-    session.add_all(result.pieces)
-    session.flush()  # the pieces' ids, for the audit; the rest is written with the commit
-    for piece in result.pieces:
-        audit.audit(
-            session=session,
-            team_id=team_id,
-            actor=user_id,
-            action="evidence.add",
-            target_type="evidence",
-            target_id=piece.id,
-            source=source,
-            detail={"deliverable_id": deliverable_id, "kind": piece.kind, "masked": piece.masked_kinds},
-        )
-    if not deliverable.evidence_done:
-        deliverable.evidence_done = True  # the evidence line is ticked by evidence, never by a click alone
-        session.add(deliverable)
+    _store(session=session, team_id=team_id, result=result, actor=user_id, source=source)
     with session.no_autoflush:  # counting reads the items and the pieces flushed above, nothing pending
         status = refresh_status(
             session, team_id=team_id, deliverable_id=deliverable_id, actor=user_id, source=source, locked=deliverable
         )
     result.completed = status == "done"
-    result.masked_kinds = kinds
     return result
+
+
+def _deliverable_to_hand_in(
+    *, session: Session, team_id: str, deliverable_id: int, user_id: str, is_admin: bool
+) -> Deliverable:
+    """The deliverable, locked, if it is live and the person may hand in for it."""
+    deliverable, owner = completion.locked_deliverable(
+        session=session, deliverable_id=deliverable_id, team_id=team_id, user_id=None if is_admin else user_id
+    )
+    if deliverable is None or deliverable.archived:
+        raise EvidenceError("evidence.unknown")
+    if not (is_admin or owner):
+        owners = ", ".join(o.role for o in owners_of(session, deliverable_id))
+        raise EvidenceError("evidence.not_owner", title=deliverable.title, owners=owners)
+    return deliverable
+
+
+def _what_was_handed(
+    link: str | None, text: str | None, files: Sequence[dict[str, Any]]
+) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(kind, value to mask, the column it goes in, other columns) for each piece handed in."""
+    pieces: list[tuple[str, str, str, dict[str, Any]]] = []
+    if link:
+        pieces.append(("link", link, "url", {}))
+    if text:
+        pieces.append(("text", text, "text", {}))
+    for file in files:
+        name = str(file.get("name") or file.get("title") or file.get("id") or "file")
+        extra = {
+            "file_id": str(file.get("id")),
+            "file_type": file.get("filetype") or file.get("mimetype"),
+            "permalink": file.get("permalink"),
+        }
+        pieces.append(("file", name, "file_name", extra))
+    return pieces
+
+
+def _store(*, session: Session, team_id: str, result: Handed, actor: str, source: str) -> None:
+    """Write the pieces and their audit lines, and tick the evidence line."""
+    session.add_all(result.pieces)
+    session.flush()  # the pieces' ids, for the audit; the rest is written with the commit
+    deliverable = result.deliverable
+    for piece in result.pieces:
+        audit.audit(
+            session=session,
+            team_id=team_id,
+            actor=actor,
+            action="evidence.add",
+            target_type="evidence",
+            target_id=piece.id,
+            source=source,
+            detail={"deliverable_id": deliverable.id, "kind": piece.kind, "masked": piece.masked_kinds},
+        )
+    if not deliverable.evidence_done:
+        deliverable.evidence_done = True  # the evidence line is ticked by evidence, never by a click alone
+        session.add(deliverable)
 
 
 def withdraw(*, session: Session, team_id: str, evidence_id: int, user_id: str, is_admin: bool) -> Evidence:
@@ -165,9 +184,3 @@ def withdraw(*, session: Session, team_id: str, evidence_id: int, user_id: str, 
         session, team_id=team_id, deliverable_id=piece.deliverable_id, actor=user_id, source="slack", locked=deliverable
     )
     return piece
-
-
-def _owners(session: Session, deliverable_id: int) -> list[Any]:
-    from bot.tracking.ticks import owners_of
-
-    return owners_of(session, deliverable_id)

@@ -8,22 +8,19 @@ if the new document ticks it or someone already ticked it. What leaves the docum
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from bot.document.plan import Deliverable as PlanDeliverable
 from bot.document.plan import Item, Plan
+from bot.tracking.matching import ITEM_SIMILARITY, TITLE_SIMILARITY, match, normalise
 from storage import audit, deliverable_views, plans, roster, shape_cache
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Section, utcnow
 from storage.models import Plan as PlanRow
-
-TITLE_SIMILARITY = 0.75
-ITEM_SIMILARITY = 0.8
 
 
 @dataclass
@@ -37,6 +34,7 @@ class ImportReport:
     changed: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
     unchanged: int = 0
+    archived_rows: list[Deliverable] = field(default_factory=list, repr=False)  # for the audit
 
     @property
     def nothing_changed(self) -> bool:
@@ -44,7 +42,7 @@ class ImportReport:
 
     def summary(self, language: str = "en") -> str:
         """A few lines saying what changed."""
-        from bot.i18n import t
+        from bot.i18n import N_, t
 
         lines = [
             t(
@@ -58,9 +56,9 @@ class ImportReport:
             )
         ]
         for key, titles in (
-            ("import.added", self.added),
-            ("import.changed", self.changed),
-            ("import.archived", self.archived),
+            (N_("import.added"), self.added),
+            (N_("import.changed"), self.changed),
+            (N_("import.archived"), self.archived),
         ):
             shown = titles[:20]
             lines += [f"  {t(key, language)} {title}" for title in shown]
@@ -69,64 +67,9 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().replace("*", "").replace("`", "").split())
-
-
 def label(deliverable: PlanDeliverable | Deliverable) -> str:
     """`#8 Worker/Queue para Imágenes` or the title alone."""
     return f"#{deliverable.number} {deliverable.title}" if deliverable.number is not None else deliverable.title
-
-
-def similarity(a: str, b: str) -> float:
-    """How alike two normalised texts are; a text that only grew at its end counts as the same."""
-    short, long_ = sorted((a, b), key=len)
-    if len(short) >= 8 and long_.startswith(short):
-        return max(0.9, SequenceMatcher(None, a, b).ratio())
-    return SequenceMatcher(None, a, b).ratio()
-
-
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-def match(
-    new: Sequence[T],
-    old: Sequence[U],
-    key_new: Callable[[T], str],
-    key_old: Callable[[U], str],
-    threshold: float,
-    bonus: Callable[[T, U], bool] | None = None,
-) -> dict[int, int]:
-    """Pair new and old entries: exact keys first, then the most similar above `threshold`."""
-    pairs: dict[int, int] = {}
-    by_key: dict[str, list[int]] = {}
-    for index, previous in enumerate(old):
-        by_key.setdefault(key_old(previous), []).append(index)
-    taken: set[int] = set()
-    for index, entry in enumerate(new):
-        candidates = [c for c in by_key.get(key_new(entry), []) if c not in taken]
-        if bonus and len(candidates) > 1:
-            candidates.sort(key=lambda c: not bonus(entry, old[c]))
-        if candidates:
-            pairs[index] = candidates[0]
-            taken.add(candidates[0])
-    left_old = [i for i in range(len(old)) if i not in taken]
-    for index, entry in enumerate(new):
-        if index in pairs or not left_old:
-            continue
-        wanted = key_new(entry)
-        best, best_score = None, threshold
-        for candidate in left_old:
-            score = similarity(wanted, key_old(old[candidate]))
-            if bonus and bonus(entry, old[candidate]):
-                score += 0.15
-            if score >= best_score:
-                best, best_score = candidate, score
-        if best is not None:
-            pairs[index] = best
-            left_old.remove(best)
-    return pairs
 
 
 def import_plan(
@@ -142,64 +85,22 @@ def import_plan(
     """Store `plan` as the team's active plan, merging with what is already there."""
     digest = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
     session.info[shape_cache.IMPORTING] = True  # what this transaction reads of the plan is not committed yet
-    row = plans.active_plan(session=session, team_id=team_id)
-    created = row is None
-    if row is None:
-        row = PlanRow(team_id=team_id, title=plan.title, version=0)
-    row.title, row.doc_date, row.updated, row.language = plan.title, plan.date, plan.updated, plan.language
-    row.evidence_label, row.intro, row.heading = plan.evidence_label, list(plan.intro), plan.heading
-    row.source_name, row.source_sha256, row.version = source_name, digest, row.version + 1
-    row.imported_at, row.imported_by = utcnow(), actor
-    session.add(row)
-    session.flush()
+    row, created = _new_version(session, plan, team_id=team_id, source_name=source_name, digest=digest, actor=actor)
     assert row.id is not None
     report = ImportReport(plan_id=row.id, version=row.version, created=created)
-
     sections = _sync_sections(session, row.id, plan)
-    existing = list(
-        session.exec(
-            select(Deliverable)
-            .where(Deliverable.plan_id == row.id, col(Deliverable.archived).is_(False))
-            .order_by(col(Deliverable.position))
+    new_rows = _merge_deliverables(session, row.id, plan, sections, report)
+    for old in report.archived_rows:
+        audit.audit(
+            session=session,
+            team_id=team_id,
+            actor=actor,
+            action="deliverable.archive",
+            target_type="deliverable",
+            target_id=old.id,
+            source=source,
+            detail={"title": old.title},
         )
-    )
-    pairs = match(
-        plan.deliverables,
-        existing,
-        lambda d: _norm(d.title),
-        lambda d: _norm(d.title),
-        TITLE_SIMILARITY,
-        bonus=lambda new, old: new.number == old.number and new.section == _section_title(sections, old),
-    )
-    views = {v.id: v for v in deliverable_views.load_views(session=session, plan_id=row.id, open_only=False)}
-    matched_old = set(pairs.values())
-    new_rows: list[tuple[int, PlanDeliverable]] = []
-    for position, wanted in enumerate(plan.deliverables):
-        if position in pairs:
-            old = existing[pairs[position]]
-            assert old.id is not None
-            if _update_deliverable(session, old, views[old.id], wanted, position, sections):
-                report.changed.append(label(wanted))
-            else:
-                report.unchanged += 1
-        else:
-            new_rows.append((position, wanted))
-            report.added.append(label(wanted))
-    for index, old in enumerate(existing):
-        if index not in matched_old:
-            old.archived = True
-            session.add(old)
-            report.archived.append(label(old))
-            audit.audit(
-                session=session,
-                team_id=team_id,
-                actor=actor,
-                action="deliverable.archive",
-                target_type="deliverable",
-                target_id=old.id,
-                source=source,
-                detail={"title": old.title},
-            )
     _insert_deliverables(session, row.id, new_rows, sections)
     _sync_today(session, row.id, plan)
     audit.audit(
@@ -221,6 +122,65 @@ def import_plan(
     )
     session.flush()
     return report
+
+
+def _new_version(
+    session: Session, plan: Plan, *, team_id: str, source_name: str, digest: str, actor: str
+) -> tuple[PlanRow, bool]:
+    """The team's plan row, created or bumped to the next version, with the document's fields; and whether it is new."""
+    row = plans.active_plan(session=session, team_id=team_id)
+    created = row is None
+    if row is None:
+        row = PlanRow(team_id=team_id, title=plan.title, version=0)
+    row.title, row.doc_date, row.updated, row.language = plan.title, plan.date, plan.updated, plan.language
+    row.evidence_label, row.intro, row.heading = plan.evidence_label, list(plan.intro), plan.heading
+    row.source_name, row.source_sha256, row.version = source_name, digest, row.version + 1
+    row.imported_at, row.imported_by = utcnow(), actor
+    session.add(row)
+    session.flush()
+    return row, created
+
+
+def _merge_deliverables(
+    session: Session, plan_id: int, plan: Plan, sections: dict[str, Section], report: ImportReport
+) -> list[tuple[int, PlanDeliverable]]:
+    """Update the deliverables the document still has, archive the ones it left; return the new ones to insert."""
+    existing = list(
+        session.exec(
+            select(Deliverable)
+            .where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
+            .order_by(col(Deliverable.position))
+        )
+    )
+    pairs = match(
+        plan.deliverables,
+        existing,
+        lambda d: normalise(d.title),
+        lambda d: normalise(d.title),
+        TITLE_SIMILARITY,
+        bonus=lambda new, old: new.number == old.number and new.section == _section_title(sections, old),
+    )
+    views = {v.id: v for v in deliverable_views.load_views(session=session, plan_id=plan_id, open_only=False)}
+    new_rows: list[tuple[int, PlanDeliverable]] = []
+    for position, wanted in enumerate(plan.deliverables):
+        if position not in pairs:
+            new_rows.append((position, wanted))
+            report.added.append(label(wanted))
+            continue
+        old = existing[pairs[position]]
+        assert old.id is not None
+        if _update_deliverable(session, old, views[old.id], wanted, position, sections):
+            report.changed.append(label(wanted))
+        else:
+            report.unchanged += 1
+    matched_old = set(pairs.values())
+    for index, old in enumerate(existing):
+        if index not in matched_old:
+            old.archived = True
+            session.add(old)
+            report.archived.append(label(old))
+            report.archived_rows.append(old)
+    return new_rows
 
 
 def _section_title(sections: dict[str, Section], deliverable: Deliverable) -> str | None:
@@ -318,7 +278,7 @@ def _sync_items(
     deliverable_id: int | None = None,
     today_role: str | None = None,
 ) -> bool:
-    pairs = match(new_items, old_items, lambda i: _norm(i.text), lambda i: _norm(i.text), ITEM_SIMILARITY)
+    pairs = match(new_items, old_items, lambda i: normalise(i.text), lambda i: normalise(i.text), ITEM_SIMILARITY)
     changed = False
     for position, wanted in enumerate(new_items):
         if position in pairs:

@@ -7,9 +7,16 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from bot.views.blocks import TickAction
 from storage import audit, completion, roster
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, utcnow
+
+
+@dataclass(frozen=True)
+class TickAction:
+    """A click on a checkboxes element: its items, and which of them were ticked before the click."""
+
+    item_ids: tuple[int, ...]
+    before: frozenset[int]
 
 
 @dataclass
@@ -55,12 +62,7 @@ def apply_click(
     Setting an absolute state (not toggling) makes a repeated request harmless, and comparing with the
     element's own prior state (not the database) keeps a neighbour's concurrent tick.
     """
-    now_selected = set(selected)
-    wanted = {
-        item_id: item_id in now_selected
-        for item_id in action.item_ids
-        if (item_id in now_selected) != (item_id in action.before)
-    }
+    wanted = _changed_by(action, set(selected))
     items = {
         i.id: i
         for i in session.exec(
@@ -81,19 +83,8 @@ def apply_click(
         item = items.get(item_id)
         if item is None or item.done == done:
             continue
-        item.done, item.done_by, item.done_at = done, user_id, utcnow() if done else None
-        session.add(item)
+        _set_item(session, item, done=done, team_id=team_id, actor=user_id, source=source)
         result.changed.append(item)
-        audit.audit(
-            session=session,
-            team_id=team_id,
-            actor=user_id,
-            action="item.tick" if done else "item.untick",
-            target_type="item",
-            target_id=item.id,
-            source=source,
-            detail={"text": item.text, "deliverable_id": item.deliverable_id, "today_role": item.today_role},
-        )
         if item.deliverable_id is not None:
             touched.add(item.deliverable_id)
     session.flush()
@@ -102,6 +93,31 @@ def apply_click(
             session, team_id=team_id, deliverable_id=deliverable_id, actor=user_id, source=source, result=result
         )
     return result
+
+
+def _changed_by(action: TickAction, now_selected: set[int]) -> dict[int, bool]:
+    """The items whose state this click changed, with their new state."""
+    return {
+        item_id: item_id in now_selected
+        for item_id in action.item_ids
+        if (item_id in now_selected) != (item_id in action.before)
+    }
+
+
+def _set_item(session: Session, item: ChecklistItem, *, done: bool, team_id: str, actor: str, source: str) -> None:
+    """Tick or untick one item, with who and when, and audit it."""
+    item.done, item.done_by, item.done_at = done, actor, utcnow() if done else None
+    session.add(item)
+    audit.audit(
+        session=session,
+        team_id=team_id,
+        actor=actor,
+        action="item.tick" if done else "item.untick",
+        target_type="item",
+        target_id=item.id,
+        source=source,
+        detail={"text": item.text, "deliverable_id": item.deliverable_id, "today_role": item.today_role},
+    )
 
 
 def _allowed(

@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlmodel import Session
 
 from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
-from bot.views.blocks import clip
+from bot.document.text import clip
 from storage import deliverable_views, plans
 from storage.models import Evidence
 

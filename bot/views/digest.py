@@ -1,4 +1,6 @@
-"""The blockers digest: what is blocking, what is overdue, progress, and what changed since last time."""
+"""The blockers digest: what is blocking, what is overdue, progress, and what changed since last time.
+
+Read once (`read.digest`), then drawn from what was read (`digest_of`)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.i18n import t
-from bot.views import blocks
+from bot.i18n import t, tn
+from bot.views import blocks, read
 from bot.views.blocks import Block
-from bot.views.checklists import ctx_for, open_blockers, reader
-from storage import deliverable_views, open_deliverables, plans, roster
+from bot.views.deliverables import blocker_line, mentions
+from bot.views.models import DigestRead
+from storage.deliverable_views import DeliverableView
 
 
 @dataclass
@@ -41,7 +44,7 @@ def working_days_between(start: date, end: date, workdays: frozenset[int]) -> in
     return days
 
 
-def snapshot_of(views: list[deliverable_views.DeliverableView], today: date) -> dict[str, Any]:
+def snapshot_of(views: list[DeliverableView], today: date) -> dict[str, Any]:
     """What the next digest compares with: per deliverable, ticks, evidence, overdue, done."""
     return {
         str(v.id): {
@@ -74,9 +77,9 @@ def changes_lines(previous: dict[str, Any] | None, current: dict[str, Any], lang
             completed.append(now["title"])
     lines = []
     if ticked:
-        lines.append("• " + t("digest.ticked", lang, count=ticked))
+        lines.append("• " + tn("digest.ticked", ticked, lang))
     if evidence:
-        lines.append("• " + t("digest.evidence", lang, count=evidence))
+        lines.append("• " + tn("digest.evidence", evidence, lang))
     if completed:
         lines.append("• :white_check_mark: " + t("digest.done", lang, titles=", ".join(completed[:10])))
     if new_overdue:
@@ -94,70 +97,51 @@ def build_digest(
     summary_lines: int = 8,
 ) -> Digest | None:
     """The digest for the team's active plan, or None when no plan is loaded."""
-    plan = plans.active_plan(session=session, team_id=team_id)
-    if plan is None or plan.id is None:
-        return None
-    who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=None, now=now)
-    ctx = ctx_for(who, plan)
-    lang = who.lang
-    found, overdue = open_blockers(session=session, plan_id=plan.id, today=who.today)
-    members = roster.members_by_role(session=session, team_id=team_id)
-    mentioned = blocks.mentions(members)
-    all_views = deliverable_views.load_views(session=session, plan_id=plan.id, open_only=False)
-    done = sum(1 for v in all_views if v.is_done)
-    late = len(overdue) + sum(1 for v in found if v.deliverable.due and v.deliverable.due < who.today)
-    summary_text = " · ".join(
-        (
-            t("digest.open_blockers", lang, count=len(found)),
-            t("digest.overdue_count", lang, count=late),
-            t("digest.done_of", lang, done=done, total=len(all_views)),
-        )
-    )
+    found = read.digest(session=session, settings=settings, team_id=team_id, now=now)
+    return digest_of(found, settings, previous=previous, summary_lines=summary_lines) if found else None
 
-    escalated: set[str] = set()
+
+def late_owners(view: DeliverableView, found: DigestRead, settings: Settings) -> tuple[list[str], int]:
+    """The people of a blocker overdue past ESCALATE_AFTER_DAYS (none when it is not), and how many working
+    days late it is."""
+    due = view.deliverable.due
+    late = working_days_between(due, found.ctx.today, settings.workday_numbers) if due else 0
+    if not due or late <= settings.escalate_after_days:
+        return [], late
+    return sorted({uid for o in view.owners for uid in found.members.get(o.role_key, [])}), late
+
+
+def escalated_users(found: DigestRead, settings: Settings) -> set[str]:
+    """Owners of blockers overdue past ESCALATE_AFTER_DAYS: the digest mentions them, and so does their DM."""
+    return {uid for view in found.blockers for uid in late_owners(view, found, settings)[0]}
+
+
+def digest_of(
+    found: DigestRead, settings: Settings, *, previous: dict[str, Any] | None, summary_lines: int = 8
+) -> Digest:
+    """The digest drawn from what was read: a summary message, and the rest of the lines in its thread."""
+    ctx, lang = found.ctx, found.ctx.lang
+    mentioned = mentions(found.members)
     blocker_lines = []
-    for view in found:
-        line = blocks.blocker_line(view, mentioned, ctx)
-        due = view.deliverable.due
-        late = working_days_between(due, who.today, settings.workday_numbers) if due else 0
-        if due and late > settings.escalate_after_days:
-            people = sorted({uid for o in view.owners for uid in members.get(o.role_key, [])})
-            escalated.update(people)
-            if people:
-                line += "\n    " + t("digest.escalated", lang, mentions=blocks.mention_all(people), days=late)
+    for view in found.blockers:
+        line = blocker_line(view, mentioned, ctx)
+        people, late = late_owners(view, found, settings)
+        if people:
+            line += "\n    " + t("digest.escalated", lang, mentions=blocks.mention_all(people), days=late)
         blocker_lines.append(line)
-    overdue_lines = [blocks.blocker_line(v, mentioned, ctx) for v in overdue]
-
-    snapshot = snapshot_of(all_views, who.today)
-    change_lines = changes_lines(previous, snapshot, lang)
-    progress = [
-        f"{blocks.progress_bar(d, n)}  {blocks.escape(s.title)}"
-        for s, d, n in open_deliverables.progress(
-            session=session, plan=plan, still_open={v.id for v in all_views if v.deliverable.status == "open"}
-        ).sections
-    ]
-
-    summary: list[Block] = [
-        blocks.header(f"🚨 {t('digest.title', lang)} — {plan.title}"),
-        blocks.section(summary_text),
-    ]
-    if blocker_lines:
-        summary += blocks.lines_to_sections(blocker_lines[:summary_lines], t("blockers.title", lang))
-    else:
-        summary.append(blocks.section(t("blockers.none", lang)))
-    summary += blocks.lines_to_sections(progress, t("digest.progress", lang))
+    snapshot = snapshot_of(found.views, ctx.today)
+    summary_text = _counts(found)
+    summary = _summary(found, summary_text, blocker_lines[:summary_lines])
     if previous is not None:
-        summary += blocks.lines_to_sections(change_lines or [t("digest.no_changes", lang)], t("digest.changes", lang))
-
-    thread: list[list[Block]] = []
-    rest = blocker_lines[summary_lines:]
+        changed = changes_lines(previous, snapshot, lang) or [t("digest.no_changes", lang)]
+        summary += blocks.lines_to_sections(changed, t("digest.changes", lang))
     detail: list[Block] = []
-    if rest:
-        detail += blocks.lines_to_sections(rest, t("blockers.title", lang))
-    if overdue_lines:
+    if blocker_lines[summary_lines:]:
+        detail += blocks.lines_to_sections(blocker_lines[summary_lines:], t("blockers.title", lang))
+    if found.overdue:
+        overdue_lines = [blocker_line(v, mentioned, ctx) for v in found.overdue]
         detail += blocks.lines_to_sections(overdue_lines, t("digest.overdue", lang))
-    for start in range(0, len(detail), blocks.MESSAGE_BLOCKS):
-        thread.append(detail[start : start + blocks.MESSAGE_BLOCKS])
+    thread = [detail[start : start + blocks.MESSAGE_BLOCKS] for start in range(0, len(detail), blocks.MESSAGE_BLOCKS)]
     if thread:
         summary.append(blocks.context(t("digest.details", lang)))
     return Digest(
@@ -165,5 +149,35 @@ def build_digest(
         summary=summary[: blocks.MESSAGE_BLOCKS],
         thread=thread,
         snapshot=snapshot,
-        escalated_users=escalated,
+        escalated_users=escalated_users(found, settings),
     )
+
+
+def _counts(found: DigestRead) -> str:
+    """`2 open blockers · 3 overdue · 4/10 deliverables done`."""
+    lang, today = found.ctx.lang, found.ctx.today
+    done = sum(1 for v in found.views if v.is_done)
+    late = len(found.overdue) + sum(1 for v in found.blockers if v.deliverable.due and v.deliverable.due < today)
+    return " · ".join(
+        (
+            tn("digest.open_blockers", len(found.blockers), lang),
+            tn("digest.overdue_count", late, lang),
+            t("digest.done_of", lang, done=done, total=len(found.views)),
+        )
+    )
+
+
+def _summary(found: DigestRead, counts: str, blocker_lines: list[str]) -> list[Block]:
+    """The title, the counts, the first blockers and the progress per section."""
+    lang = found.ctx.lang
+    summary: list[Block] = [
+        blocks.header(f"🚨 {t('digest.title', lang)} — {found.plan.title}"),
+        blocks.section(counts),
+    ]
+    if blocker_lines:
+        summary += blocks.lines_to_sections(blocker_lines, t("blockers.title", lang))
+    else:
+        summary.append(blocks.section(t("blockers.none", lang)))
+    progress = blocks.progress_lines((s.title, done, total) for s, done, total in found.sections)
+    summary += blocks.lines_to_sections(progress, t("digest.progress", lang))
+    return summary

@@ -8,6 +8,7 @@ from typing import Any
 from bot.i18n import t
 from bot.views import blocks
 from bot.views.blocks import Block
+from bot.views.deliverables import evidence_summary
 from storage.deliverable_views import DeliverableView
 
 LINK_BLOCK, TEXT_BLOCK, FILE_BLOCK = "evidence_link", "evidence_text", "evidence_files"
@@ -57,7 +58,7 @@ def evidence_modal(
     if current:
         body += [blocks.divider(), blocks.section(f"*{t('evidence.current', lang)}*")]
         for piece in current:
-            row = blocks.section(blocks.evidence_summary(piece), block_id=f"ev:{piece.id}")
+            row = blocks.section(evidence_summary(piece, lang), block_id=f"ev:{piece.id}")
             if piece.user_id == user_id or is_admin:
                 row["accessory"] = blocks.button(
                     t("evidence.withdraw", lang), "evidence:withdraw", str(piece.id), style="danger"

@@ -10,7 +10,8 @@ What each does, stored on Person:
   the future lifts the pause.
 - My reminder time: the local time of day of their DM (`reminder_time`), in their Slack timezone.
 
-The status line above the controls always says when the next reminder comes.
+The status line above the controls always says when the next reminder comes. The controls are drawn from
+what was read of the person (`read.reminder_state`); `apply_control` stores a click.
 """
 
 from __future__ import annotations
@@ -20,22 +21,18 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from bot.config import Settings, parse_clock_time
-from bot.i18n import t
-from bot.schedule.rules import next_reminder, reminder_day, reminder_key
+from bot.i18n import N_, long_date, t, weekday
+from bot.schedule.rules import next_reminder, reminder_day
 from bot.views import blocks
 from bot.views.blocks import Block
-from storage import audit, deliveries, plans, roster
+from bot.views.models import ReminderState
+from bot.views.read import reader, settled_today
+from storage import audit, plans, roster
 from storage.models import Person
 
 BLOCK_ID = "reminders"
 SKIP, TOMORROW, PAUSE, TIME = "reminder:skip", "reminder:tomorrow", "reminder:pause", "reminder:time"
 CONTROLS = (SKIP, TOMORROW, PAUSE, TIME)
-
-
-def settled_today(*, session: Session, team_id: str, user_id: str, day: date) -> bool:
-    """Whether today's reminder was sent (or settled with nothing to send)."""
-    row = deliveries.delivery(session=session, key=reminder_key(team_id, user_id, day))
-    return row is not None and row.status in deliveries.DONE
 
 
 def when_text(moment: datetime, today: date, lang: str) -> str:
@@ -45,40 +42,25 @@ def when_text(moment: datetime, today: date, lang: str) -> str:
         return t("reminder.when_today", lang, time=at)
     if moment.date() == today + timedelta(days=1):
         return t("reminder.when_tomorrow", lang, time=at)
-    weekday = t("weekdays", lang).split(",")[moment.weekday()]
-    return t("reminder.when_day", lang, weekday=weekday, date=moment.date().isoformat(), time=at)
+    day = moment.date()
+    return t("reminder.when_day", lang, weekday=weekday(day, lang), date=long_date(day, lang), time=at)
 
 
-def control_blocks(
-    *,
-    session: Session,
-    settings: Settings,
-    team_id: str,
-    user_id: str,
-    lang: str,
-    now: datetime,
-    in_reminder: bool = False,
-) -> list[Block]:
-    """A status line saying when the next reminder comes, and the four controls.
-
-    Drawn in today's reminder itself (`in_reminder`), "next" means the one after it.
-    """
-    person = roster.person(session=session, team_id=team_id, user_id=user_id)
-    day = reminder_day(person, settings, now)
-    sent = in_reminder or settled_today(session=session, team_id=team_id, user_id=user_id, day=day.day)
-    upcoming = when_text(next_reminder(person, settings, now, sent_today=sent), day.day, lang)
-    paused = person is not None and person.paused_until is not None and person.paused_until > day.day
-    if paused and person is not None and person.paused_until is not None:
-        status = t("reminder.status_paused", lang, date=person.paused_until.isoformat(), next=upcoming)
+def control_blocks(state: ReminderState, lang: str) -> list[Block]:
+    """A status line saying when the next reminder comes, and the four controls."""
+    upcoming = when_text(state.upcoming, state.day, lang)
+    at = state.at.strftime("%H:%M")
+    if state.paused_until is not None:
+        status = t("reminder.status_paused", lang, date=long_date(state.paused_until, lang), next=upcoming)
     else:
-        status = t("reminder.status", lang, time=day.at.strftime("%H:%M"), tz=day.tz, next=upcoming)
+        status = t("reminder.status", lang, time=at, tz=state.tz, next=upcoming)
     pause: dict[str, object] = {
         "type": "datepicker",
         "action_id": PAUSE,
         "placeholder": _plain(t("reminder.pause", lang)),
     }
-    if paused and person is not None and person.paused_until is not None:
-        pause["initial_date"] = person.paused_until.isoformat()
+    if state.paused_until is not None:
+        pause["initial_date"] = state.paused_until.isoformat()
     elements = [
         blocks.button(t("reminder.skip_today", lang), SKIP, "skip"),
         blocks.button(t("reminder.tomorrow", lang), TOMORROW, "tomorrow"),
@@ -86,7 +68,7 @@ def control_blocks(
         {
             "type": "timepicker",
             "action_id": TIME,
-            "initial_time": day.at.strftime("%H:%M"),
+            "initial_time": at,
             "placeholder": _plain(t("reminder.time", lang)),
         },
     ]
@@ -112,8 +94,6 @@ def apply_control(
     person = roster.person(session=session, team_id=team_id, user_id=user_id) or roster.upsert_person(
         session=session, team_id=team_id, user_id=user_id
     )
-    from bot.views.checklists import reader  # checklists draws these controls: imported here, not at the top
-
     plan = plans.active_plan(session=session, team_id=team_id)
     lang = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now).lang
     today = reminder_day(person, settings, now).day
@@ -139,31 +119,32 @@ def apply_control(
     )
     day = reminder_day(person, settings, now)
     upcoming = when_text(next_reminder(person, settings, now, sent_today=sent), today, lang)
-    text = t(key, lang, next=upcoming, date=extra.get("date", ""), time=day.at.strftime("%H:%M"), tz=day.tz)
+    when = long_date(extra["date"], lang) if "date" in extra else ""
+    text = t(key, lang, next=upcoming, date=when, time=day.at.strftime("%H:%M"), tz=day.tz)
     if extra.get("lifted"):
-        text += " " + t("reminder.pause_cancelled", lang, date=extra["lifted"])
+        text += " " + t("reminder.pause_cancelled", lang, date=long_date(extra["lifted"], lang))
     return text
 
 
-def _change(person: Person, control: str, value: str | None, *, today: date, sent: bool) -> tuple[str, dict[str, str]]:
+def _change(person: Person, control: str, value: str | None, *, today: date, sent: bool) -> tuple[str, dict[str, date]]:
     """Apply one control to the person; the reply's text key and what to fill in."""
     if control == SKIP:
         if sent:
-            return "reminder.skip_already_sent", {}
+            return N_("reminder.skip_already_sent"), {}
         person.skip_date = today
-        return "reminder.skip_done", {}
+        return N_("reminder.skip_done"), {}
     if control == TOMORROW:
         lifted = person.paused_until if person.paused_until and person.paused_until > today else None
         person.skip_date, person.paused_until = today, None
-        return "reminder.tomorrow_done", {"lifted": lifted.isoformat()} if lifted else {}
+        return N_("reminder.tomorrow_done"), {"lifted": lifted} if lifted else {}
     if control == PAUSE:
         until = date.fromisoformat(value or "")
         if until <= today:
             person.paused_until = None
-            return "reminder.resumed", {}
+            return N_("reminder.resumed"), {}
         person.paused_until = until
-        return "reminder.paused", {"date": until.isoformat()}
+        return N_("reminder.paused"), {"date": until}
     if control == TIME:
         person.reminder_time = parse_clock_time(value or "").strftime("%H:%M")
-        return "reminder.time_set", {}
+        return N_("reminder.time_set"), {}
     raise ValueError(f"unknown reminder control {control!r}")

@@ -9,19 +9,24 @@ most 5 times) with a few routes for the driver under `/bench/`:
 - `GET /bench/files`: the workspace's files as Slack puts them in a submitted file_input's state;
 - `GET /bench/stats?reset=1`: calls by method and outcome, and the first failures, since the last reset.
 
-Calls are counted, not kept, so a long run does not grow the fake's memory.
+Calls are counted, not kept, so a long run does not grow the fake's memory. `Fake` starts it and is the
+driver's handle on those routes.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import threading
-from collections import Counter
+from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler
 from multiprocessing.connection import Connection
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+import requests
+
+from bench.load import CHANNEL, TOKEN
 from tests.fake_slack import FakeSlack
 
 FILES = 20  # file ids F0BENCH00..F0BENCH19 exist in the workspace
@@ -69,7 +74,7 @@ class LoadSlack(FakeSlack):
         if route == "triggers":
             return [self.new_trigger_id() for _ in range(n)]
         if route == "response_urls":
-            return [self.response_url(query.get("channel", "C0BENCH001")) for _ in range(n)]
+            return [self.response_url(query.get("channel", CHANNEL)) for _ in range(n)]
         if route == "view":
             with self._stats_lock:
                 return self.opened.pop(query.get("trigger", ""), None)
@@ -105,3 +110,45 @@ def run_fake(token: str, users: list[str], conn: Connection) -> None:
     with slack:
         conn.send(slack.base_url)
         conn.recv()  # any message: stop
+
+
+class Fake:
+    """Handle on the fake Slack process: its URL, trigger_ids and response_urls, its counts."""
+
+    def __init__(self, users: list[str]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=run_fake, args=(TOKEN, users, child), daemon=True)
+        self._process.start()
+        self.base_url: str = self._conn.recv()
+        self.http = requests.Session()
+        self._urls: deque[str] = deque()
+        self._lock = threading.Lock()
+        self.files: list[dict[str, Any]] = self._get("files")  # what a submitted file_input carries
+
+    def stop(self) -> None:
+        self._conn.send("stop")
+        self._process.join(timeout=10)
+
+    def _get(self, route: str, **query: Any) -> Any:
+        with self._lock:  # one Session is not thread safe
+            response = self.http.post(f"{self.base_url}bench/{route}?{urlencode(query)}", timeout=10)
+        return response.json() if response.status_code == 200 else None
+
+    def trigger_id(self) -> str:
+        return str(self._get("triggers", n=1)[0])
+
+    def response_url(self) -> str:
+        """A fresh response_url (fetched from the fake 200 at a time)."""
+        while True:
+            try:
+                return self._urls.popleft()
+            except IndexError:
+                self._urls.extend(self._get("response_urls", n=200, channel=CHANNEL))
+
+    def opened_view(self, trigger_id: str) -> dict[str, Any] | None:
+        found = self._get("view", trigger=trigger_id)
+        return found if isinstance(found, dict) else None
+
+    def stats(self, reset: bool = False) -> dict[str, Any]:
+        return dict(self._get("stats", reset=1) if reset else self._get("stats"))

@@ -1,6 +1,6 @@
 """The baseline of the load benchmark: a Bolt app that only acknowledges, served exactly like ours.
 
-`python -m bench.bare_app` reads the same environment as `python -m bot serve` (PORT, SLACK_SIGNING_SECRET,
+`python -m bench.load.bare_app` reads the same environment as `python -m bot serve` (PORT, SLACK_SIGNING_SECRET,
 WEB_CONCURRENCY, LOG_FORMAT...) and runs the same gunicorn server (gthread workers, same threads) with the
 same WSGI wrapper (signature check by Bolt, metrics, one log line per request). Its listeners do nothing but
 ack: whatever our app takes beyond it is the cost of our own work.
@@ -19,7 +19,7 @@ from bot.slack.server import WsgiApp
 
 def create_bare_app(settings: Settings) -> App:
     """A Bolt app with one listener per kind of request the benchmark sends, each only acking."""
-    from bot.slack.app import slack_client
+    from bot.slack.client import slack_client
 
     assert settings.slack_signing_secret is not None, "SLACK_SIGNING_SECRET is needed"
     app = App(  # built like ours: the same Web API client (SLACK_API_URL), the same Bolt options
