@@ -29,7 +29,7 @@ from bench.load.apps import database, prepare_database, vacuum
 from bench.load.measures import percentile
 from bot.config import Settings
 from bot.views import checklists
-from storage import db, repo
+from storage import db, deliverable_views
 from storage.models import Evidence
 
 STEPS = (0, 5, 20, 50, 200)  # live and withdrawn pieces per deliverable
@@ -84,8 +84,8 @@ def _draw(engine: Engine, settings: Settings, user: str, now: datetime) -> list[
 
 
 def _evidence_query(engine: Engine, targets: list[int]) -> None:
-    with engine.connect() as connection:
-        list(connection.execute(repo._PAGE_EVIDENCE, {"ids": targets[:22]}))
+    with db.read_scope(engine) as session:
+        deliverable_views.latest_evidence(session=session, deliverable_ids=targets[:22])
 
 
 def _timed(times: int, work: Callable[[], object]) -> tuple[float, float]:

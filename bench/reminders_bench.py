@@ -35,7 +35,7 @@ from pathlib import Path
 from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
 from bot.schedule.lease import TTL
 from bot.tracking.importer import import_plan
-from storage import db, repo
+from storage import db, roster
 from tests.fake_slack import FakeSlack
 
 TOKEN = "xoxb-bench"
@@ -78,8 +78,8 @@ def prepare(url: str, people: list[str]) -> None:
     with db.session_scope(engine) as session:
         import_plan(session=session, plan=plan, team_id="TBENCH", source_name="bench.md", source_text="")
         for index, user in enumerate(people):
-            repo.assign_role(session=session, team_id="TBENCH", role=roles[index % 10], user_ids=[user], actor="cli")
-            repo.upsert_person(
+            roster.assign_role(session=session, team_id="TBENCH", role=roles[index % 10], user_ids=[user], actor="cli")
+            roster.upsert_person(
                 session=session,
                 team_id="TBENCH",
                 user_id=user,

@@ -15,7 +15,7 @@ from bot.views.blocks import Block
 from bot.views.modals import import_modal
 from handlers.call import Call
 from handlers.forms import evidence_form, stored_text
-from storage import repo
+from storage import open_deliverables, plans, roster
 from storage.db import read_scope, session_scope
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -50,7 +50,7 @@ def help_blocks(lang: str, unknown: str | None = None) -> list[Block]:
 
 def do_mine(call: Call, args: str) -> Answer:
     with read_scope(call.engine) as session:
-        head = repo.head(session=session, team_id=call.team_id, user_id=call.user_id)
+        head = open_deliverables.head(session=session, team_id=call.team_id, user_id=call.user_id)
         page = checklists.user_checklist(
             session=session, settings=call.settings, team_id=call.team_id, user_id=call.user_id, now=call.now, head=head
         )
@@ -104,12 +104,12 @@ def do_assign(call: Call, args: str) -> Answer:
     if not users or not role:
         return reply(t("assign.usage", call.lang))
     with session_scope(call.engine) as session:
-        plan = repo.active_plan(session=session, team_id=call.team_id)
-        roles = repo.plan_roles(session=session, plan_id=plan.id) if plan and plan.id else {}
-        if repo.role_key(role) not in roles:
+        plan = plans.active_plan(session=session, team_id=call.team_id)
+        roles = plans.plan_roles(session=session, plan_id=plan.id) if plan and plan.id else {}
+        if roster.role_key(role) not in roles:
             return reply(t("role.unknown", call.lang, role=blocks.escape(role), roles=", ".join(roles.values())))
-        name = roles[repo.role_key(role)]
-        repo.assign_role(
+        name = roles[roster.role_key(role)]
+        roster.assign_role(
             session=session, team_id=call.team_id, role=name, user_ids=users, actor=call.user_id, source="manual"
         )
     return reply(t("assign.done", call.lang, users=", ".join(f"<@{u}>" for u in users), role=blocks.escape(name)))

@@ -10,7 +10,7 @@ from bot.tracking.evidence import Handed
 from bot.views import blocks
 from bot.views.modals import evidence_modal
 from handlers.call import Call
-from storage import repo
+from storage import deliverable_views, plans
 from storage.db import session_scope
 
 
@@ -18,9 +18,11 @@ def evidence_form(call: Call, deliverable_id: int, origin: dict[str, Any]) -> di
     """The evidence form for one deliverable of the active plan, or None when the plan has no such deliverable."""
     lang = call.lang  # before the session: reading it may ask Slack and write the person down
     with session_scope(call.engine) as session:
-        plan = repo.active_plan(session=session, team_id=call.team_id)
+        plan = plans.active_plan(session=session, team_id=call.team_id)
         views = (
-            repo.load_views(session=session, plan_id=plan.id, deliverable_ids=[deliverable_id], open_only=False)
+            deliverable_views.load_views(
+                session=session, plan_id=plan.id, deliverable_ids=[deliverable_id], open_only=False
+            )
             if plan and plan.id
             else []
         )

@@ -23,7 +23,7 @@ from bot.document.read import parse_file
 from bot.slack.app import create_app, slack_client
 from bot.slack.server import WsgiApp
 from bot.tracking.importer import import_plan
-from storage import db, repo
+from storage import db, roster
 from tests.fake_slack import FakeSlack
 from tests.fake_slack_validation import validate_blocks
 from tests.slack_signing import SlackClient
@@ -136,7 +136,7 @@ def assign_people(engine: Engine, settings: Settings) -> None:
     with db.session_scope(engine) as session:
         for user, (_, _, _, roles) in PEOPLE.items():
             for role in roles:
-                repo.assign_role(session=session, team_id=settings.team_id, role=role, user_ids=[user], actor="cli")
+                roster.assign_role(session=session, team_id=settings.team_id, role=role, user_ids=[user], actor="cli")
 
 
 @contextmanager

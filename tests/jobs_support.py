@@ -19,7 +19,7 @@ from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
 from bot.schedule.jobs import RunReport, post_digest, send_reminders
 from bot.slack.app import slack_client
 from bot.tracking.importer import import_plan
-from storage import repo
+from storage import roster
 from storage.db import session_scope
 from storage.models import Delivery
 from tests.fake_slack import FakeSlack
@@ -96,7 +96,7 @@ def load_team(
     with session_scope(engine) as session:
         import_plan(session=session, plan=plan or team_plan(), team_id=team_id, source_name="plan.md", source_text="")
         for user, (_, _, _, role) in people.items():
-            repo.assign_role(session=session, team_id=team_id, role=role, user_ids=[user], actor="cli")
+            roster.assign_role(session=session, team_id=team_id, role=role, user_ids=[user], actor="cli")
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
 from bot.tracking.importer import import_plan
-from storage import repo
+from storage import audit, deliverable_views, open_deliverables, plans, roster
 from storage.models import AuditEntry, ChecklistItem, Evidence
 from storage.models import Deliverable as Row
 from tests.conftest import TEAM
@@ -65,15 +65,15 @@ def test_first_import_stores_everything(session: Session) -> None:
     report = load(session, sample_plan())
     assert report.created and report.version == 1
     assert len(report.added) == 3 and not report.changed and not report.archived
-    plan = repo.active_plan(session=session, team_id=TEAM)
+    plan = plans.active_plan(session=session, team_id=TEAM)
     assert plan is not None and plan.id is not None
-    views = repo.load_views(session=session, plan_id=plan.id)
+    views = deliverable_views.load_views(session=session, plan_id=plan.id)
     assert [v.deliverable.title for v in views] == ["Final PR approved", "Secrets in the secret manager", "Playbooks"]
     assert views[1].role_names == ["SRE", "Security"]
     assert [i.text for i in views[0].items] == ["Open the PR", "Ask for reviews"]
-    owned = repo.outlines_for_roles(session=session, plan=plan, role_keys=["security"])
+    owned = open_deliverables.outlines_for_roles(session=session, plan=plan, role_keys=["security"])
     assert [outline.id for outline in owned] == [views[1].id]
-    todays = repo.today_items(session=session, plan_id=plan.id, role_keys=["sre"])
+    todays = plans.today_items(session=session, plan_id=plan.id, role_keys=["sre"])
     assert [i.text for i in todays] == ["Provision secrets"]
 
 
@@ -153,9 +153,9 @@ def test_owner_changes_are_applied(session: Session) -> None:
     edited.deliverables[2].owners = ["SRE", "QA"]
     report = load(session, edited)
     assert report.changed == ["#3 Playbooks"]
-    plan = repo.active_plan(session=session, team_id=TEAM)
+    plan = plans.active_plan(session=session, team_id=TEAM)
     assert plan and plan.id
-    assert repo.outlines_for_roles(session=session, plan=plan, role_keys=["qa"])
+    assert open_deliverables.outlines_for_roles(session=session, plan=plan, role_keys=["qa"])
 
 
 def test_members_come_in_the_order_they_were_assigned(session: Session) -> None:
@@ -164,10 +164,10 @@ def test_members_come_in_the_order_they_were_assigned(session: Session) -> None:
     people = [f"UZ{n}" for n in range(12, 0, -1)]  # assigned in an order their ids do not sort in
     for index, user in enumerate(people):
         role = "Dev Lead" if index % 3 == 1 else "SRE, on call"  # a comma in a role's name
-        repo.assign_role(session=session, team_id=TEAM, role=role, user_ids=[user], actor="cli")
-    repo.assign_role(session=session, team_id=TEAM, role="QA", user_ids=["UA1", "UA0"], actor="cli")
+        roster.assign_role(session=session, team_id=TEAM, role=role, user_ids=[user], actor="cli")
+    roster.assign_role(session=session, team_id=TEAM, role="QA", user_ids=["UA1", "UA0"], actor="cli")
     session.commit()
-    members = repo.members_by_role(session=session, team_id=TEAM)
+    members = roster.members_by_role(session=session, team_id=TEAM)
     assert list(members) == ["sre, on call", "dev lead", "qa"]
     assert members["sre, on call"] == [u for i, u in enumerate(people) if i % 3 != 1]
     assert members["dev lead"] == ["UZ11", "UZ8", "UZ5", "UZ2"]
@@ -175,19 +175,19 @@ def test_members_come_in_the_order_they_were_assigned(session: Session) -> None:
 
 
 def test_roles_are_assigned_once_and_audited(session: Session) -> None:
-    added = repo.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["U1", "U2"], actor="cli")
+    added = roster.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["U1", "U2"], actor="cli")
     assert added == ["U1", "U2"]
-    assert repo.assign_role(session=session, team_id=TEAM, role="sre", user_ids=["U2", "U3"], actor="cli") == ["U3"]
+    assert roster.assign_role(session=session, team_id=TEAM, role="sre", user_ids=["U2", "U3"], actor="cli") == ["U3"]
     session.commit()
-    assert repo.members_by_role(session=session, team_id=TEAM) == {"sre": ["U1", "U2", "U3"]}
-    assert sorted(repo.roles_of_user(session=session, team_id=TEAM, user_id="U2")) == ["sre"]
-    assert repo.unassign_role(session=session, team_id=TEAM, role="SRE", user_id="U2", actor="cli")
+    assert roster.members_by_role(session=session, team_id=TEAM) == {"sre": ["U1", "U2", "U3"]}
+    assert sorted(roster.roles_of_user(session=session, team_id=TEAM, user_id="U2")) == ["sre"]
+    assert roster.unassign_role(session=session, team_id=TEAM, role="SRE", user_id="U2", actor="cli")
     session.commit()
-    assert repo.members_by_role(session=session, team_id=TEAM)["sre"] == ["U1", "U3"]
-    assert len(repo.audit_entries(session=session, team_id=TEAM, action="role.assign")) == 2
+    assert roster.members_by_role(session=session, team_id=TEAM)["sre"] == ["U1", "U3"]
+    assert len(audit.audit_entries(session=session, team_id=TEAM, action="role.assign")) == 2
 
 
 def test_people_given_a_role_are_counted_before_the_commit(session: Session) -> None:
     """`roles assign` prints how many play the role in all, read in the same transaction as the assignment."""
-    repo.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["U1", "U2"], actor="cli")
-    assert repo.members_by_role(session=session, team_id=TEAM) == {"sre": ["U1", "U2"]}
+    roster.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["U1", "U2"], actor="cli")
+    assert roster.members_by_role(session=session, team_id=TEAM) == {"sre": ["U1", "U2"]}

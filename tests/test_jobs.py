@@ -13,7 +13,7 @@ from sqlmodel import Session
 import bot.slack.sending
 from bot.config import Settings
 from bot.schedule.lease import Lease
-from storage import repo
+from storage import roster
 from storage.db import make_engine, session_scope
 from storage.models import Delivery
 from tests.fake_slack_validation import validate_blocks
@@ -98,8 +98,8 @@ def test_nothing_open_means_no_dm_and_the_day_is_settled(env: Env) -> None:
 
 def test_pause_and_skip_are_honoured(env: Env) -> None:
     with session_scope(env.engine) as session:
-        repo.upsert_person(session=session, team_id="T0LOCAL", user_id="UMAD", paused_until=date(2025, 12, 10))
-        repo.upsert_person(session=session, team_id="T0LOCAL", user_id="UKOL", skip_date=date(2025, 12, 8))
+        roster.upsert_person(session=session, team_id="T0LOCAL", user_id="UMAD", paused_until=date(2025, 12, 10))
+        roster.upsert_person(session=session, team_id="T0LOCAL", user_id="UKOL", skip_date=date(2025, 12, 8))
     report = env.remind("2025-12-08T15:00Z")
     assert report.outcomes["paused"] == 1 and report.outcomes["skipped_today"] == 1
     assert [len(env.dms(user)) for user in OWNERS] == [0, 1, 0]
@@ -111,7 +111,7 @@ def test_pause_and_skip_are_honoured(env: Env) -> None:
 
 def test_an_own_reminder_time_is_used(env: Env) -> None:
     with session_scope(env.engine) as session:
-        repo.upsert_person(session=session, team_id="T0LOCAL", user_id="UMAD", reminder_time="11:30")
+        roster.upsert_person(session=session, team_id="T0LOCAL", user_id="UMAD", reminder_time="11:30")
     env.remind("2025-12-08T10:29Z")
     assert not env.dms("UMAD")
     env.remind("2025-12-08T10:30Z")
@@ -147,7 +147,7 @@ def test_two_senders_at_once_send_each_dm_once(env: Env) -> None:
 
 
 def test_a_profile_stored_meanwhile_by_another_job_is_no_error(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    upsert = repo.upsert_person
+    upsert = roster.upsert_person
 
     def stored_meanwhile(*, session: Session, team_id: str, user_id: str, **fields: object) -> object:
         found = upsert(session=session, team_id=team_id, user_id=user_id, **fields)
@@ -155,7 +155,7 @@ def test_a_profile_stored_meanwhile_by_another_job_is_no_error(env: Env, monkeyp
             upsert(session=other, team_id=team_id, user_id=user_id, **fields)
         return found
 
-    monkeypatch.setattr(repo, "upsert_person", stored_meanwhile)
+    monkeypatch.setattr(roster, "upsert_person", stored_meanwhile)
     report = env.remind("2025-12-08T15:00Z")
     assert report.sent == 3 and not report.errors
 
@@ -258,7 +258,7 @@ def test_escalated_owners_are_told_in_their_dm(settings: Settings, engine: Engin
 def test_an_unknown_slack_timezone_falls_back_to_the_configured_one(env: Env) -> None:
     with session_scope(env.engine) as session:
         known_today = datetime(2025, 12, 8, 7, 0, tzinfo=UTC)
-        repo.upsert_person(
+        roster.upsert_person(
             session=session, team_id="T0LOCAL", user_id="UBOG", tz="Mars/Olympus", refreshed_at=known_today
         )
     env.remind("2025-12-08T07:59Z")

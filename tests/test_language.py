@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from bot.config import Settings
 from bot.i18n import choose_language, plan_language_matters
 from bot.views import read
-from storage import repo
+from storage import roster
 from storage.db import session_scope
 from tests.e2e import NOW, import_seed
 
@@ -44,7 +44,7 @@ def test_a_stranger_reads_the_documents_language_and_a_setting_or_their_own_wins
     english = settings.model_copy(update={"language": "en"})
     assert _language(engine, english, "USTRANGER") == ("en", 0)  # the setting decides: the plan is not read
     with session_scope(engine) as session:
-        repo.upsert_person(session=session, team_id=settings.team_id, user_id="UEN", language="en", refreshed_at=NOW)
+        roster.upsert_person(session=session, team_id=settings.team_id, user_id="UEN", language="en", refreshed_at=NOW)
     assert _language(engine, settings, "UEN") == ("en", 0)  # their own language decides
 
 

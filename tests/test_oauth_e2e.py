@@ -17,7 +17,7 @@ from bot.slack.app import create_app
 from bot.slack.oauth import installed_teams
 from bot.slack.server import WsgiApp
 from bot.tracking.importer import import_plan
-from storage import db, repo
+from storage import db, roster
 from tests.e2e import NOW, SIGNING_SECRET, TrackingExecutor, _QuietHandler, _ThreadingServer, all_text
 from tests.fake_slack import FakeSlack
 from tests.slack_signing import SlackClient
@@ -60,7 +60,7 @@ def multi(database_url: str) -> Iterator[tuple[str, FakeSlack, object]]:
                 import_plan(
                     session=session, plan=plan_titled(title), team_id=team, source_name="a.md", source_text=title
                 )
-                repo.assign_role(session=session, team_id=team, role="SRE", user_ids=["U1"], actor="cli")
+                roster.assign_role(session=session, team_id=team, role="SRE", user_ids=["U1"], actor="cli")
         executor = TrackingExecutor()
         app = create_app(settings, engine=engine, clock=lambda: NOW, listener_executor=executor)
         server = make_server(

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.tracking.people import remember_person
-from storage import repo
+from storage import roster
 from storage.db import session_scope
 from storage.models import Person
 from tests.e2e import NOW, TOKEN
@@ -17,7 +17,7 @@ from tests.fake_slack import FakeSlack
 def test_a_person_stored_meanwhile_by_another_request_is_no_error(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    upsert = repo.upsert_person
+    upsert = roster.upsert_person
 
     def stored_meanwhile(*, session: Session, team_id: str, user_id: str, **fields: object) -> Person:
         found = upsert(session=session, team_id=team_id, user_id=user_id, **fields)
@@ -25,7 +25,7 @@ def test_a_person_stored_meanwhile_by_another_request_is_no_error(
             upsert(session=other, team_id=team_id, user_id=user_id, **fields)
         return found
 
-    monkeypatch.setattr(repo, "upsert_person", stored_meanwhile)
+    monkeypatch.setattr(roster, "upsert_person", stored_meanwhile)
     with FakeSlack(token=TOKEN) as slack:
         slack.add_user("UNEW", name="nueva", tz="America/Bogota", locale="es-LA")
         from bot.config import load_settings
@@ -46,7 +46,7 @@ def test_a_language_changed_by_another_process_shows_within_minutes(engine: Engi
     from storage import db
 
     with session_scope(engine) as session:
-        repo.upsert_person(
+        roster.upsert_person(
             session=session, team_id="T0LOCAL", user_id="U1", tz="Europe/Madrid", language="es", refreshed_at=NOW
         )
     with session_scope(engine) as session:
@@ -55,7 +55,7 @@ def test_a_language_changed_by_another_process_shows_within_minutes(engine: Engi
     other = db.make_engine(str(engine.url.render_as_string(hide_password=False)))
     try:
         with session_scope(other) as session:  # another worker asked users.info: the person now reads English
-            repo.upsert_person(session=session, team_id="T0LOCAL", user_id="U1", language="en", refreshed_at=NOW)
+            roster.upsert_person(session=session, team_id="T0LOCAL", user_id="U1", language="en", refreshed_at=NOW)
     finally:
         other.dispose()
 

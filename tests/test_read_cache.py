@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from bot.config import Settings
 from bot.tracking.ticks import TickAction, apply_click
 from bot.views import checklists
-from storage import db, repo
+from storage import db, deliverable_views, open_deliverables, plans, roster
 from storage.models import ChecklistItem, Deliverable
 from tests.conftest import TEAM
 from tests.e2e import NOW
@@ -77,7 +77,7 @@ def tick_one(session: Session, text: str, *, user_id: str) -> None:
 def plan_for_sre(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as session:
         load(session, sample_plan())
-        repo.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["USRE"], actor="cli")
+        roster.assign_role(session=session, team_id=TEAM, role="SRE", user_ids=["USRE"], actor="cli")
         session.commit()
 
 
@@ -190,30 +190,30 @@ def test_blockers_count_items_and_live_evidence_as_the_digest_does(
     drawn = blocker_text(engine, settings)
     assert "1/2 · :white_check_mark:" in drawn and "0/2 · :hourglass_flowing_sand:" in drawn  # the other blocker
     with db.session_scope(engine) as session:
-        plan = repo.active_plan(session=session, team_id=TEAM)
+        plan = plans.active_plan(session=session, team_id=TEAM)
         assert plan is not None and plan.id is not None
         who = reader(session=session, settings=settings, plan=plan, team_id=TEAM, user_id="USRE", now=NOW)
         found, _ = open_blockers(session=session, plan_id=plan.id, today=who.today)
-        mentioned = mentions(repo.members_by_role(session=session, team_id=TEAM))
+        mentioned = mentions(roster.members_by_role(session=session, team_id=TEAM))
         lines = [blocker_line(view, mentioned, ctx_for(who, plan)) for view in found]
     assert len(lines) == 2 and all(json.dumps(line, ensure_ascii=False)[1:-1] in drawn for line in lines)
 
 
 def test_head_reads_the_plan_a_persons_roles_and_the_open_deliverables_at_once(engine: Engine) -> None:
     with db.session_scope(engine) as session:
-        nothing = repo.head(session=session, team_id=TEAM, user_id="USRE")
+        nothing = open_deliverables.head(session=session, team_id=TEAM, user_id="USRE")
     assert nothing.plan is None and nothing.role_keys == [] and nothing.open_ids == set()
 
     with Session(engine, expire_on_commit=False) as session:
         load(session, sample_plan())
         for role in ("SRE", "Release, QA"):  # a role's name may hold a comma
-            repo.assign_role(session=session, team_id=TEAM, role=role, user_ids=["USRE"], actor="cli")
+            roster.assign_role(session=session, team_id=TEAM, role=role, user_ids=["USRE"], actor="cli")
         session.commit()
     tick_all(engine, "Playbooks", done=True)
     with db.session_scope(engine) as session:
-        found = repo.head(session=session, team_id=TEAM, user_id="USRE")
-        stranger = repo.head(session=session, team_id=TEAM, user_id="USTRANGER")
-        plan = repo.active_plan(session=session, team_id=TEAM)
+        found = open_deliverables.head(session=session, team_id=TEAM, user_id="USRE")
+        stranger = open_deliverables.head(session=session, team_id=TEAM, user_id="USTRANGER")
+        plan = plans.active_plan(session=session, team_id=TEAM)
         assert plan is not None
         titles = {d.id: d.title for d in session.exec(select(Deliverable))}
     assert found.plan is not None and found.plan.id == plan.id
@@ -229,7 +229,7 @@ def test_a_deliverable_dropped_from_the_document_elsewhere_is_no_longer_open(
     """Open deliverables are the plan's (its shape) but the done ones: a re-import in another process that drops
     one (archived, its status still open) takes it off at once, and one done before stays done."""
     with db.session_scope(engine) as session:
-        before = repo.head(session=session, team_id=TEAM, user_id="USRE")
+        before = open_deliverables.head(session=session, team_id=TEAM, user_id="USRE")
         titles = {d.id: d.title for d in session.exec(select(Deliverable))}
     assert sorted(titles[did] for did in before.open_ids) == [
         "Final PR approved",
@@ -245,7 +245,7 @@ def test_a_deliverable_dropped_from_the_document_elsewhere_is_no_longer_open(
         load(session, edited)
 
     with db.session_scope(engine) as session:
-        after = repo.head(session=session, team_id=TEAM, user_id="USRE")
+        after = open_deliverables.head(session=session, team_id=TEAM, user_id="USRE")
         titles = {d.id: d.title for d in session.exec(select(Deliverable))}
         gone = session.exec(select(Deliverable).where(Deliverable.title == dropped.title)).one()
     assert gone.archived and gone.status == "open"
@@ -264,7 +264,7 @@ def test_a_page_shows_how_many_pieces_are_live_and_the_latest_five(engine: Engin
     from bot.views.read import ctx_for, reader
 
     with db.session_scope(engine) as session:
-        repo.assign_role(session=session, team_id=TEAM, role="Dev Lead", user_ids=["UDEV"], actor="cli")
+        roster.assign_role(session=session, team_id=TEAM, role="Dev Lead", user_ids=["UDEV"], actor="cli")
         pr = session.exec(select(Deliverable).where(Deliverable.title == "Final PR approved")).one()
         runs = [
             evidence.hand_in(
@@ -286,9 +286,9 @@ def test_a_page_shows_how_many_pieces_are_live_and_the_latest_five(engine: Engin
     assert t("evidence.in", "en", count=7) in drawn
     assert [n for n in range(8) if f"example.com/run/{n}|" in drawn] == [2, 3, 4, 5, 7]
     with db.session_scope(engine) as session:  # the same lines as from all of its rows
-        plan = repo.active_plan(session=session, team_id=TEAM)
+        plan = plans.active_plan(session=session, team_id=TEAM)
         assert plan is not None and plan.id is not None
-        (full,) = repo.load_views(session=session, plan_id=plan.id, deliverable_ids=[pr.id or 0])
+        (full,) = deliverable_views.load_views(session=session, plan_id=plan.id, deliverable_ids=[pr.id or 0])
         assert len(full.evidence) == 8
         who = reader(session=session, settings=settings, plan=plan, team_id=TEAM, user_id="UDEV", now=NOW)
         lines = evidence_lines(full, ctx_for(who, plan))

@@ -15,7 +15,7 @@ from bot.views.checklists import home_view
 from bot.views.reminder_controls import PAUSE, SKIP, TIME, TOMORROW
 from handlers.call import Call
 from handlers.reminders import handle_reminder_control
-from storage import repo
+from storage import audit, roster
 from storage.db import session_scope
 from storage.models import Person
 from tests.fake_slack_validation import validate_view
@@ -61,7 +61,7 @@ def click(env: Env, user: str, control: str, value: str = "", *, moment: str, ho
 
 def person(env: Env, user: str) -> Person:
     with Session(env.engine) as session:
-        found = repo.person(session=session, team_id="T0LOCAL", user_id=user)
+        found = roster.person(session=session, team_id="T0LOCAL", user_id=user)
         assert found is not None
         return found
 
@@ -75,7 +75,7 @@ def test_skip_today_before_the_reminder(env: Env) -> None:
     env.remind("2025-12-09T08:00Z")
     assert len(env.dms("UMAD")) == 1
     with Session(env.engine) as session:
-        [entry] = repo.audit_entries(session=session, team_id="T0LOCAL", action="reminder.skip")
+        [entry] = audit.audit_entries(session=session, team_id="T0LOCAL", action="reminder.skip")
     assert (
         entry.actor == "UMAD" and entry.source == "slack:dm" and entry.detail["changed"] == {"skip_date": "2025-12-08"}
     )
@@ -90,7 +90,7 @@ def test_skip_today_after_the_reminder_changes_nothing(env: Env) -> None:
 
 def test_remind_me_tomorrow_lifts_a_pause_and_comes_the_next_working_day(env: Env) -> None:
     with session_scope(env.engine) as session:
-        repo.upsert_person(session=session, team_id="T0LOCAL", user_id="UMAD", paused_until=date(2025, 12, 31))
+        roster.upsert_person(session=session, team_id="T0LOCAL", user_id="UMAD", paused_until=date(2025, 12, 31))
     answer = click(env, "UMAD", TOMORROW, moment="2025-12-12T07:00Z")  # a Friday
     assert answer is not None
     assert (
@@ -145,5 +145,5 @@ def test_the_home_tab_has_the_controls_and_redraws_with_the_answer(env: Env) -> 
     text = str(published["blocks"])
     assert "Avisos en pausa hasta el 20 de diciembre" in text and "'initial_date': '2025-12-20'" in text
     with Session(env.engine) as session:
-        [entry] = repo.audit_entries(session=session, team_id="T0LOCAL", action="reminder.pause")
+        [entry] = audit.audit_entries(session=session, team_id="T0LOCAL", action="reminder.pause")
     assert entry.source == "slack:home"

@@ -89,7 +89,7 @@ def test_concurrent_ticks_across_workers_all_stick(served: tuple[str, FakeSlack]
 
     from sqlmodel import Session, select
 
-    from storage import db, repo
+    from storage import db, roster
     from storage.models import ChecklistItem
     from tests.e2e import checkbox_elements
     from tests.slack_signing import block_actions_payload, message_container
@@ -98,7 +98,7 @@ def test_concurrent_ticks_across_workers_all_stick(served: tuple[str, FakeSlack]
     engine = db.make_engine(database_url)
     people = [f"USRE{i}" for i in range(2, 12)]
     with db.session_scope(engine) as session:
-        repo.assign_role(session=session, team_id="T0LOCAL", role="SRE", user_ids=people, actor="cli")
+        roster.assign_role(session=session, team_id="T0LOCAL", role="SRE", user_ids=people, actor="cli")
     for user in people:
         slack.add_user(user, name=user.lower(), tz="Europe/Madrid", locale="es-ES")
     side = SlackClient(f"{url}/slack/events", SIGNING_SECRET, fake=slack)

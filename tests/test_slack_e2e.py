@@ -290,13 +290,13 @@ def test_long_checklists_page_instead_of_failing(database_url: str, tmp_path) ->
     document = tmp_path / "big.md"
     document.write_text(generate_document(120, language="es"), encoding="utf-8")
     with running_app(database_url, seed=document, assign=False) as big:
-        from storage import repo
+        from storage import plans, roster
         from storage.db import session_scope
 
         with session_scope(big.engine) as session:
-            plan = repo.active_plan(session=session, team_id=big.settings.team_id)
-            roles = list(repo.plan_roles(session=session, plan_id=plan.id).values())
-            repo.assign_role(
+            plan = plans.active_plan(session=session, team_id=big.settings.team_id)
+            roles = list(plans.plan_roles(session=session, plan_id=plan.id).values())
+            roster.assign_role(
                 session=session, team_id=big.settings.team_id, role=roles[0], user_ids=["USRE1"], actor="cli"
             )
         first = big.command("mine", "USRE1")["blocks"]

@@ -31,7 +31,7 @@ from bot.views import (
     render_text,
     surfaces,
 )
-from storage import db, repo
+from storage import db, roster
 from tests.e2e import NOW, import_seed
 
 DRAWING = (blocks, deliverables, pages, surfaces, models, modals, render_text)
@@ -77,7 +77,7 @@ def test_what_builds_blocks_never_takes_a_session() -> None:
 def test_a_page_reads_only_its_own_deliverables_and_draws_without_a_query(engine: Engine, settings: Settings) -> None:
     import_seed(engine, settings)
     with db.session_scope(engine) as session:
-        repo.assign_role(session=session, team_id=settings.team_id, role="SRE", user_ids=["USRE"], actor="cli")
+        roster.assign_role(session=session, team_id=settings.team_id, role="SRE", user_ids=["USRE"], actor="cli")
     with db.read_scope(engine) as session:
         found = read.person_checklist(
             session=session, settings=settings, team_id=settings.team_id, user_id="USRE", now=NOW

@@ -44,7 +44,7 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
     from bench.generate import generate_document
     from bot.document.read import parse_document
     from bot.tracking.importer import import_plan
-    from storage import db, repo
+    from storage import db, plans, roster
 
     engine = db.make_engine(url)
     db.migrate(engine)
@@ -53,7 +53,7 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
         import_plan(session=session, plan=parse_document(text), team_id=TEAM, source_name="bench.md", source_text=text)
     users = [f"UB{i:05d}" for i in range(people)]
     with db.session_scope(engine) as session:
-        plan = repo.active_plan(session=session, team_id=TEAM)
+        plan = plans.active_plan(session=session, team_id=TEAM)
         assert plan is not None and plan.id is not None
         _give_roles(session, plan.id, users)
         owned, asks = _open_deliverables(session, plan.id)
@@ -63,7 +63,7 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
         ticks: dict[str, list[TickGroup]] = {}
         evidence: dict[str, list[int]] = {}
         for user in users:
-            keys = repo.roles_of_user(session=session, team_id=TEAM, user_id=user)
+            keys = roster.roles_of_user(session=session, team_id=TEAM, user_id=user)
             mine = sorted({d for key in keys for d in owned[key]})
             firsts = [(d, items[d][:10]) for d in mine if items[d]][:40]
             ticks[user] = [(d, [i.id or 0 for i in first], [i.done for i in first]) for d, first in firsts]
@@ -74,16 +74,16 @@ def prepare_database(url: str, deliverables: int, people: int) -> Workload:
 
 def _give_roles(session: Any, plan_id: int, users: list[str]) -> None:
     """Each person plays one of the plan's roles in turn, and a quarter of them a second one."""
-    from storage import repo
+    from storage import plans, roster
 
-    roles = list(repo.plan_roles(session=session, plan_id=plan_id).values())
+    roles = list(plans.plan_roles(session=session, plan_id=plan_id).values())
     members: dict[str, list[str]] = defaultdict(list)
     for index, user in enumerate(users):
         members[roles[index % len(roles)]].append(user)
         if index % 4 == 0:
             members[roles[(index * 7 + 3) % len(roles)]].append(user)
     for role, who in members.items():
-        repo.assign_role(session=session, team_id=TEAM, role=role, user_ids=who, actor="cli")
+        roster.assign_role(session=session, team_id=TEAM, role=role, user_ids=who, actor="cli")
 
 
 def _open_deliverables(session: Any, plan_id: int) -> tuple[dict[str, list[int]], dict[int, bool]]:

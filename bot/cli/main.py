@@ -89,7 +89,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_roles(args: argparse.Namespace, settings: Settings) -> int:
     """Map document roles to Slack users (`assign ROLE USER_ID...`), or list who plays which role (`list`)."""
     from bot.cli.runtime import open_database
-    from storage import repo
+    from storage import plans, roster
     from storage.db import session_scope
 
     if args.action == "assign":
@@ -100,19 +100,21 @@ def cmd_roles(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError("cli.bad_user_ids", ids=", ".join(bad))
     engine = open_database(settings)
     with session_scope(engine) as session:
-        plan = repo.active_plan(session=session, team_id=settings.team_id)
+        plan = plans.active_plan(session=session, team_id=settings.team_id)
         lang = default_language(settings.language, plan.language if plan else None)
         if args.action == "assign":
             users = [u.strip("<@>") for u in args.users]
-            added = repo.assign_role(
+            added = roster.assign_role(
                 session=session, team_id=settings.team_id, role=args.role, user_ids=users, actor="cli"
             )
-            everyone = repo.members_by_role(session=session, team_id=settings.team_id).get(repo.role_key(args.role), [])
+            everyone = roster.members_by_role(session=session, team_id=settings.team_id).get(
+                roster.role_key(args.role), []
+            )
             people = ", ".join(added) if added else t("cli.no_new_people", lang)
             out(t("cli.assigned", lang, role=args.role, people=people, count=len(everyone)))
             return 0
-        roles = repo.plan_roles(session=session, plan_id=plan.id) if plan and plan.id else {}
-        members = repo.members_by_role(session=session, team_id=settings.team_id)
+        roles = plans.plan_roles(session=session, plan_id=plan.id) if plan and plan.id else {}
+        members = roster.members_by_role(session=session, team_id=settings.team_id)
         for key in dict.fromkeys([*roles, *members]):
             name = roles.get(key, key)
             people = ", ".join(members.get(key, [])) or t("cli.nobody", lang)
@@ -178,11 +180,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _plan_language(engine: Any, settings: Settings) -> str | None:
-    from storage import repo
+    from storage import plans
     from storage.db import session_scope
 
     with session_scope(engine) as session:
-        plan = repo.active_plan(session=session, team_id=settings.team_id)
+        plan = plans.active_plan(session=session, team_id=settings.team_id)
         return plan.language if plan else None
 
 

@@ -15,7 +15,7 @@ from bot.views import checklists
 from bot.views.blocks import MESSAGE_BLOCKS
 from bot.views.digest import build_digest
 from bot.views.render_text import blocks_to_text
-from storage import repo
+from storage import plans, roster
 from storage.db import session_scope
 
 
@@ -63,7 +63,7 @@ def preview(settings: Settings, *, user: str | None, role: str | None, digest_on
     engine = open_database(settings)
     result = Preview()
     with session_scope(engine) as session:
-        plan = repo.active_plan(session=session, team_id=settings.team_id)
+        plan = plans.active_plan(session=session, team_id=settings.team_id)
         result.lang = default_language(settings.language, plan.language if plan else None)
         if not digest_only and plan is not None and plan.id is not None:
             _add_dms(result, session=session, settings=settings, plan_id=plan.id, user=user, role=role, now=now)
@@ -103,10 +103,10 @@ def _add_dms(
     elif role:
         unassigned(N_("preview.role"), role)
     else:
-        members = repo.members_by_role(session=session, team_id=team)
+        members = roster.members_by_role(session=session, team_id=team)
         for uid in dict.fromkeys(uid for ids in members.values() for uid in ids):
             person(uid)
-        for key, name in repo.plan_roles(session=session, plan_id=plan_id).items():
+        for key, name in plans.plan_roles(session=session, plan_id=plan_id).items():
             if key not in members:
                 unassigned(N_("preview.unassigned"), name)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from storage import db, repo
+from storage import db, plans
 
 log = logging.getLogger("deliverables")
 
@@ -27,7 +27,7 @@ def import_seed_if_empty(engine: Engine, settings: Settings) -> str | None:
     from bot.tracking.importer import import_plan
 
     with db.session_scope(engine) as session:
-        if repo.active_plan(session=session, team_id=settings.team_id) is not None:
+        if plans.active_plan(session=session, team_id=settings.team_id) is not None:
             return None
         path = Path(settings.deliverables_file)
         plan = parse_file(path)

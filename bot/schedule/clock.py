@@ -35,7 +35,7 @@ from bot.schedule.jobs import (
 from bot.schedule.lease import RENEW_EVERY, Lease, utc_now
 from bot.schedule.rules import cron_trigger
 from bot.tracking.people import sync_usergroups
-from storage import repo
+from storage import plans, roster
 from storage.db import session_scope
 
 log = logging.getLogger("deliverables.jobs")
@@ -98,10 +98,10 @@ class Clock:
         for workspace in self.workspaces():
             team, client = workspace.settings.team_id, workspace.client
             with session_scope(self.engine) as session:
-                plan = repo.active_plan(session=session, team_id=team)
+                plan = plans.active_plan(session=session, team_id=team)
                 if plan is not None:
                     sync_usergroups(client=client, session=session, team_id=team, plan=plan)
-                owners = {uid for ids in repo.members_by_role(session=session, team_id=team).values() for uid in ids}
+                owners = {uid for ids in roster.members_by_role(session=session, team_id=team).values() for uid in ids}
             for uid in sorted(owners):  # one short transaction each: reminders may be writing meanwhile
                 if not self.lease.held:
                     return

@@ -32,7 +32,7 @@ from bot.slack.sending import Outgoing, Result, send_once
 from bot.tracking.people import remember_person
 from bot.views import checklists, read
 from bot.views.digest import build_digest, escalated_users
-from storage import deliveries, repo
+from storage import deliveries, roster
 from storage.db import session_scope
 from storage.models import Delivery, Person
 
@@ -121,9 +121,9 @@ def send_reminders(
     report = RunReport("reminders", settings.team_id, now)
     team = settings.team_id
     with session_scope(engine) as session:
-        members = repo.members_by_role(session=session, team_id=team)
+        members = roster.members_by_role(session=session, team_id=team)
         owners = list(dict.fromkeys(uid for ids in members.values() for uid in ids))
-        people = repo.people(session=session, team_id=team, user_ids=owners)
+        people = roster.people(session=session, team_id=team, user_ids=owners)
         days = {uid: reminder_day(people.get(uid), settings, now) for uid in owners}
         rows = deliveries.deliveries(session=session, keys=[reminder_key(team, uid, days[uid].day) for uid in owners])
     todo: list[tuple[str, Delivery | None, bool]] = []  # owner, today's delivery, whether to ask Slack first
@@ -226,7 +226,7 @@ def _remind(run: _Run, user_id: str, row: Delivery | None, ask_first: bool) -> t
 def _due(session: Session, run: _Run, user_id: str, row: Delivery | None) -> _Due | str:
     """What today's reminder needs to be drawn and sent, or why none is due (`not_due`, `paused`, `done`...)."""
     team = run.settings.team_id
-    person = repo.person(session=session, team_id=team, user_id=user_id)
+    person = roster.person(session=session, team_id=team, user_id=user_id)
     day = reminder_day(person, run.settings, run.now)
     if day.wait_reason is not None:
         return day.wait_reason

@@ -129,14 +129,14 @@ def warm_up(engine: Any, settings: Any) -> None:
     so the first requests do not all pay for it at once. A database that is not there yet only logs."""
     from bot.slack.app import utc_now
     from bot.views import checklists
-    from storage import repo, shapes
+    from storage import roster, shape_cache
     from storage.db import session_scope
 
     started = time.perf_counter()
     try:
-        plans = shapes.warm(engine)
+        plans = shape_cache.warm(engine)
         with session_scope(engine) as session:
-            members = repo.members_by_role(session=session, team_id=settings.team_id)
+            members = roster.members_by_role(session=session, team_id=settings.team_id)
             someone = next((users[0] for users in members.values() if users), None)
             if someone is not None:
                 checklists.user_checklist(

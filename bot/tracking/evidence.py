@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from bot.i18n import LocalizedError
 from bot.masking.mask import mask
 from bot.tracking.ticks import owners_of, refresh_status
-from storage import repo
+from storage import audit, completion, plans
 from storage.models import Deliverable, Evidence, utcnow
 
 
@@ -38,7 +38,7 @@ def valid_url(value: str) -> bool:
 
 def find_deliverable(*, session: Session, team_id: str, number: int) -> Deliverable | None:
     """The open plan's deliverable with this number."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    plan = plans.active_plan(session=session, team_id=team_id)
     if plan is None:
         return None
     return session.exec(
@@ -97,7 +97,7 @@ def _deliverable_to_hand_in(
     *, session: Session, team_id: str, deliverable_id: int, user_id: str, is_admin: bool
 ) -> Deliverable:
     """The deliverable, locked, if it is live and the person may hand in for it."""
-    deliverable, owner = repo.locked_deliverable(
+    deliverable, owner = completion.locked_deliverable(
         session=session, deliverable_id=deliverable_id, team_id=team_id, user_id=None if is_admin else user_id
     )
     if deliverable is None or deliverable.archived:
@@ -134,7 +134,7 @@ def _store(*, session: Session, team_id: str, result: Handed, actor: str, source
     session.flush()  # the pieces' ids, for the audit; the rest is written with the commit
     deliverable = result.deliverable
     for piece in result.pieces:
-        repo.audit(
+        audit.audit(
             session=session,
             team_id=team_id,
             actor=actor,
@@ -156,7 +156,7 @@ def withdraw(*, session: Session, team_id: str, evidence_id: int, user_id: str, 
         raise EvidenceError("evidence.unknown")
     if piece.user_id != user_id and not is_admin:
         raise EvidenceError("evidence.not_yours")
-    deliverable = repo.locked_deliverable(session=session, deliverable_id=piece.deliverable_id)[0]
+    deliverable = completion.locked_deliverable(session=session, deliverable_id=piece.deliverable_id)[0]
     piece.withdrawn_at, piece.withdrawn_by = utcnow(), user_id
     session.add(piece)
     still = session.exec(
@@ -170,7 +170,7 @@ def withdraw(*, session: Session, team_id: str, evidence_id: int, user_id: str, 
         deliverable.evidence_done = False
         session.add(deliverable)
     session.flush()
-    repo.audit(
+    audit.audit(
         session=session,
         team_id=team_id,
         actor=user_id,

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from bot.document.plan import Deliverable as PlanDeliverable
 from bot.document.plan import Item, Plan
 from bot.tracking.matching import ITEM_SIMILARITY, TITLE_SIMILARITY, match, normalise
-from storage import repo, shapes
+from storage import audit, deliverable_views, plans, roster, shape_cache
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, Section, utcnow
 from storage.models import Plan as PlanRow
 
@@ -84,14 +84,14 @@ def import_plan(
 ) -> ImportReport:
     """Store `plan` as the team's active plan, merging with what is already there."""
     digest = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
-    session.info[shapes.IMPORTING] = True  # what this transaction reads of the plan is not committed yet
+    session.info[shape_cache.IMPORTING] = True  # what this transaction reads of the plan is not committed yet
     row, created = _new_version(session, plan, team_id=team_id, source_name=source_name, digest=digest, actor=actor)
     assert row.id is not None
     report = ImportReport(plan_id=row.id, version=row.version, created=created)
     sections = _sync_sections(session, row.id, plan)
     new_rows = _merge_deliverables(session, row.id, plan, sections, report)
     for old in report.archived_rows:
-        repo.audit(
+        audit.audit(
             session=session,
             team_id=team_id,
             actor=actor,
@@ -103,7 +103,7 @@ def import_plan(
         )
     _insert_deliverables(session, row.id, new_rows, sections)
     _sync_today(session, row.id, plan)
-    repo.audit(
+    audit.audit(
         session=session,
         team_id=team_id,
         actor=actor,
@@ -128,7 +128,7 @@ def _new_version(
     session: Session, plan: Plan, *, team_id: str, source_name: str, digest: str, actor: str
 ) -> tuple[PlanRow, bool]:
     """The team's plan row, created or bumped to the next version, with the document's fields; and whether it is new."""
-    row = repo.active_plan(session=session, team_id=team_id)
+    row = plans.active_plan(session=session, team_id=team_id)
     created = row is None
     if row is None:
         row = PlanRow(team_id=team_id, title=plan.title, version=0)
@@ -160,7 +160,7 @@ def _merge_deliverables(
         TITLE_SIMILARITY,
         bonus=lambda new, old: new.number == old.number and new.section == _section_title(sections, old),
     )
-    views = {v.id: v for v in repo.load_views(session=session, plan_id=plan_id, open_only=False)}
+    views = {v.id: v for v in deliverable_views.load_views(session=session, plan_id=plan_id, open_only=False)}
     new_rows: list[tuple[int, PlanDeliverable]] = []
     for position, wanted in enumerate(plan.deliverables):
         if position not in pairs:
@@ -191,7 +191,7 @@ def _section_title(sections: dict[str, Section], deliverable: Deliverable) -> st
 
 
 def _sync_sections(session: Session, plan_id: int, plan: Plan) -> dict[str, Section]:
-    existing = {s.title: s for s in repo.sections_of(session=session, plan_id=plan_id)}
+    existing = {s.title: s for s in plans.sections_of(session=session, plan_id=plan_id)}
     result: dict[str, Section] = {}
     for position, wanted in enumerate(plan.sections):
         section = existing.pop(wanted.title, None) or Section(plan_id=plan_id, position=position, title=wanted.title)
@@ -232,7 +232,7 @@ def _deliverable_fields(wanted: PlanDeliverable, position: int, sections: dict[s
 def _update_deliverable(
     session: Session,
     old: Deliverable,
-    view: repo.DeliverableView,
+    view: deliverable_views.DeliverableView,
     wanted: PlanDeliverable,
     position: int,
     sections: dict[str, Section],
@@ -263,7 +263,7 @@ def _update_deliverable(
 def _add_owners(session: Session, deliverable_id: int, owners: Sequence[str]) -> None:
     seen: set[str] = set()
     for position, role in enumerate(owners):
-        key = repo.role_key(role)
+        key = roster.role_key(role)
         if key and key not in seen:
             seen.add(key)
             session.add(DeliverableOwner(deliverable_id=deliverable_id, role_key=key, role=role, position=position))
@@ -314,7 +314,7 @@ def _new_item(
         done_by="import" if wanted.done else None,
         done_at=utcnow() if wanted.done else None,
         today_role=today_role,
-        today_role_key=repo.role_key(today_role) if today_role else None,
+        today_role_key=roster.role_key(today_role) if today_role else None,
     )
 
 
@@ -351,7 +351,7 @@ def _insert_deliverables(
     for new_id, (_, wanted) in zip(ids, new_rows, strict=True):
         seen: set[str] = set()
         for position, role in enumerate(wanted.owners):
-            key = repo.role_key(role)
+            key = roster.role_key(role)
             if key and key not in seen:
                 seen.add(key)
                 owners.append({"deliverable_id": new_id, "role_key": key, "role": role.strip(), "position": position})
@@ -364,12 +364,12 @@ def _insert_deliverables(
 
 
 def _sync_today(session: Session, plan_id: int, plan: Plan) -> None:
-    existing = repo.today_items(session=session, plan_id=plan_id)
+    existing = plans.today_items(session=session, plan_id=plan_id)
     by_role: dict[str, list[ChecklistItem]] = {}
     for item in existing:
         by_role.setdefault(item.today_role_key or "", []).append(item)
     for role_list in plan.today:
-        key = repo.role_key(role_list.role)
+        key = roster.role_key(role_list.role)
         _sync_items(session, plan_id, by_role.pop(key, []), role_list.items, today_role=role_list.role)
     for leftovers in by_role.values():
         for item in leftovers:

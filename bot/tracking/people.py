@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from bot.i18n import language_of
-from storage import repo
+from storage import plans, roster
 from storage.db import session_scope
 from storage.models import Person, Plan, RoleMember
 
@@ -62,21 +62,21 @@ def profile(*, session: Session, team_id: str, user_id: str, now: datetime) -> P
     cached = _cached(engine, team_id, user_id, now)
     if cached is not None:
         return cached
-    found = repo.person(session=session, team_id=team_id, user_id=user_id)
+    found = roster.person(session=session, team_id=team_id, user_id=user_id)
     return _keep(engine, found, now) if found is not None else None
 
 
 def ensure_person(*, client: WebClient, session: Session, team_id: str, user_id: str, now: datetime) -> Person:
     """What we know of a person, asking Slack (users.info) when we never did or it is a day old."""
-    known = repo.person(session=session, team_id=team_id, user_id=user_id)
+    known = roster.person(session=session, team_id=team_id, user_id=user_id)
     if known is not None and known.refreshed_at is not None and now - known.refreshed_at < REFRESH_AFTER:
         return known
     try:
         user = client.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as exc:
         log.warning("users.info failed", extra={"user": user_id, "error": exc.response.get("error")})
-        return known or repo.upsert_person(session=session, team_id=team_id, user_id=user_id)
-    return repo.upsert_person(
+        return known or roster.upsert_person(session=session, team_id=team_id, user_id=user_id)
+    return roster.upsert_person(
         session=session,
         team_id=team_id,
         user_id=user_id,
@@ -94,7 +94,7 @@ def sync_usergroups(*, client: WebClient, session: Session, team_id: str, plan: 
     Only members that came from a user group are replaced; people assigned by hand stay.
     """
     assert plan.id is not None
-    roles = repo.plan_roles(session=session, plan_id=plan.id)
+    roles = plans.plan_roles(session=session, plan_id=plan.id)
     try:
         groups = client.usergroups_list(include_disabled=False)["usergroups"]
     except SlackApiError as exc:
@@ -102,7 +102,7 @@ def sync_usergroups(*, client: WebClient, session: Session, team_id: str, plan: 
         return {}
     synced: dict[str, list[str]] = {}
     for group in groups:
-        key = repo.role_key(group.get("handle") or "")
+        key = roster.role_key(group.get("handle") or "")
         if key not in roles:
             continue
         try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from storage import repo
+from storage import audit, completion, roster
 from storage.models import ChecklistItem, Deliverable, DeliverableOwner, utcnow
 
 
@@ -44,7 +44,7 @@ def owners_of(session: Session, deliverable_id: int) -> list[DeliverableOwner]:
 
 def may_act_on(session: Session, *, team_id: str, user_id: str, deliverable_id: int, is_admin: bool) -> bool:
     """Owners (people of any of the deliverable's roles) and admins may tick and hand in evidence."""
-    return is_admin or repo.owns(session=session, team_id=team_id, user_id=user_id, deliverable_id=deliverable_id)
+    return is_admin or completion.owns(session=session, team_id=team_id, user_id=user_id, deliverable_id=deliverable_id)
 
 
 def apply_click(
@@ -108,7 +108,7 @@ def _set_item(session: Session, item: ChecklistItem, *, done: bool, team_id: str
     """Tick or untick one item, with who and when, and audit it."""
     item.done, item.done_by, item.done_at = done, actor, utcnow() if done else None
     session.add(item)
-    repo.audit(
+    audit.audit(
         session=session,
         team_id=team_id,
         actor=actor,
@@ -130,7 +130,7 @@ def _allowed(
         result.denied_title = deliverable.title if deliverable else None
         result.denied_owners = [o.role for o in owners_of(session, item.deliverable_id)]
     else:
-        if is_admin or item.today_role_key in repo.roles_of_user(session=session, team_id=team_id, user_id=user_id):
+        if is_admin or item.today_role_key in roster.roles_of_user(session=session, team_id=team_id, user_id=user_id):
             return True
         result.denied_title = item.today_role
         result.denied_owners = [item.today_role or ""]
@@ -150,18 +150,18 @@ def refresh_status(
 ) -> str:
     """Mark a deliverable done when every item is ticked and its evidence is in; reopen it otherwise.
 
-    Counts after locking the deliverable (`repo.locked_deliverable`; `locked` when the caller already did), so
+    Counts after locking the deliverable (`completion.locked_deliverable`; `locked` when the caller already did), so
     a concurrent tick or hand-in on it is counted, not missed."""
-    deliverable = locked or repo.locked_deliverable(session=session, deliverable_id=deliverable_id)[0]
+    deliverable = locked or completion.locked_deliverable(session=session, deliverable_id=deliverable_id)[0]
     if deliverable is None:
         return "open"
-    items, still_open, evidence = repo.completion(session=session, deliverable_id=deliverable_id)
+    items, still_open, evidence = completion.completion(session=session, deliverable_id=deliverable_id)
     has_evidence = deliverable.evidence_done or evidence
     evidence_ok = deliverable.evidence_requirement is None or has_evidence
     complete = still_open == 0 and evidence_ok and (items > 0 or has_evidence)
     if complete and deliverable.status != "done":
         deliverable.status, deliverable.completed_at, deliverable.completed_by = "done", utcnow(), actor
-        repo.audit(
+        audit.audit(
             session=session,
             team_id=team_id,
             actor=actor,
@@ -175,7 +175,7 @@ def refresh_status(
             result.completed.append(deliverable)
     elif not complete and deliverable.status == "done" and deliverable.number is not None:
         deliverable.status, deliverable.completed_at, deliverable.completed_by = "open", None, None
-        repo.audit(
+        audit.audit(
             session=session,
             team_id=team_id,
             actor=actor,

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
 from bot.document.text import clip
-from storage import repo
+from storage import deliverable_views, plans
 from storage.models import Evidence
 
 
@@ -27,10 +27,10 @@ def evidence_entry(piece: Evidence) -> str:
 
 def stored_plan(*, session: Session, team_id: str) -> tuple[Plan, dict[int, list[str]]] | None:
     """The team's active plan as a Plan, and the evidence lines of each deliverable (by index)."""
-    row = repo.active_plan(session=session, team_id=team_id)
+    row = plans.active_plan(session=session, team_id=team_id)
     if row is None or row.id is None:
         return None
-    sections = [s for s in repo.sections_of(session=session, plan_id=row.id) if s.kind != "archived"]
+    sections = [s for s in plans.sections_of(session=session, plan_id=row.id) if s.kind != "archived"]
     plan = Plan(
         title=row.title,
         heading=row.heading,
@@ -54,7 +54,7 @@ def stored_plan(*, session: Session, team_id: str) -> tuple[Plan, dict[int, list
         ],
     )
     links: dict[int, list[str]] = {}
-    for index, view in enumerate(repo.load_views(session=session, plan_id=row.id, open_only=False)):
+    for index, view in enumerate(deliverable_views.load_views(session=session, plan_id=row.id, open_only=False)):
         d = view.deliverable
         plan.deliverables.append(
             Deliverable(
@@ -78,7 +78,7 @@ def stored_plan(*, session: Session, team_id: str) -> tuple[Plan, dict[int, list
         if pieces:
             links[index] = pieces
     lists: dict[str, RoleList] = {}
-    for item in repo.today_items(session=session, plan_id=row.id):
+    for item in plans.today_items(session=session, plan_id=row.id):
         role = item.today_role or ""
         lists.setdefault(role, RoleList(role=role)).items.append(Item(text=item.text, done=item.done, depth=item.depth))
     plan.today = list(lists.values())

@@ -17,7 +17,7 @@ from bot.views import blocks, read, surfaces
 from bot.views.blocks import Block, Page
 from bot.views.deliverables import blocker_line, mentions
 from bot.views.pages import PageChoice, draw_page
-from storage import repo
+from storage import open_deliverables
 from storage.models import Person, Plan
 
 BLOCKER_LINES_READ = 40  # blockers read at a time: only as many as the message can show (a long plan has hundreds)
@@ -34,7 +34,7 @@ def user_checklist(
     surface: str = "mine",
     max_blocks: int = blocks.MESSAGE_BLOCKS,
     extra_head: tuple[Block, ...] = (),
-    head: repo.Head | None = None,
+    head: open_deliverables.Head | None = None,
 ) -> Page | None:
     """A person's open deliverables and today's lists; for a reminder, None when nothing is open for them.
 

@@ -23,8 +23,9 @@ from bot.views.blocks import (
     section,
 )
 from bot.views.models import Ctx
+from storage.deliverable_views import EVIDENCE_SHOWN, DeliverableTally, DeliverableView
 from storage.models import ChecklistItem
-from storage.repo import EVIDENCE_SHOWN, DeliverableTally, DeliverableView, Outline
+from storage.shape_cache import Outline
 
 PRIORITY_EMOJI = {"blocker": "🔴", "high": "🟡", "normal": "🟢"}
 PRIORITY_TITLE = {"blocker": N_("priority.blocker"), "high": N_("priority.high"), "normal": N_("priority.normal")}
@@ -134,7 +135,7 @@ def today_units(lists: dict[str, list[ChecklistItem]], ctx: Ctx, *, interactive:
 
 
 def mentions(members: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Role key -> its people as Slack mentions (`repo.members_by_role`), joined once for all the lines naming it."""
+    """Role key -> its people as Slack mentions (`roster.members_by_role`), joined once for all the lines naming it."""
     return {key: mention_all(people) for key, people in members.items() if people}
 
 

@@ -16,7 +16,7 @@ from bot.views import blocks, read
 from bot.views.blocks import Block
 from bot.views.deliverables import blocker_line, mentions
 from bot.views.models import DigestRead
-from storage.repo import DeliverableView
+from storage.deliverable_views import DeliverableView
 
 
 @dataclass

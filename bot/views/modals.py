@@ -9,7 +9,7 @@ from bot.i18n import t
 from bot.views import blocks
 from bot.views.blocks import Block
 from bot.views.deliverables import evidence_summary
-from storage.repo import DeliverableView
+from storage.deliverable_views import DeliverableView
 
 LINK_BLOCK, TEXT_BLOCK, FILE_BLOCK = "evidence_link", "evidence_text", "evidence_files"
 IMPORT_BLOCK = "import_file"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from storage.deliverable_views import DeliverableView
 from storage.models import ChecklistItem, Plan, Section
-from storage.repo import DeliverableView, Progress
-from storage.shapes import Outline
+from storage.open_deliverables import Progress
+from storage.shape_cache import Outline
 
 
 @dataclass

@@ -12,8 +12,9 @@ from bot.i18n import t
 from bot.views.blocks import MESSAGE_BLOCKS, Block, Page, Unit, button, context, section
 from bot.views.deliverables import deliverable_unit, priority_header, today_units, unit_size
 from bot.views.models import Ctx
+from storage.deliverable_views import DeliverableView
 from storage.models import ChecklistItem
-from storage.repo import DeliverableView, Outline
+from storage.shape_cache import Outline
 
 
 def layout(sizes: Sequence[int], *, max_blocks: int, head: int) -> list[list[int]]:

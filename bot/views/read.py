@@ -30,9 +30,9 @@ from bot.views.models import (
     RoleChecklist,
     Status,
 )
-from storage import deliveries, repo
+from storage import deliverable_views, deliveries, open_deliverables, plans, roster
 from storage.models import ChecklistItem, Person, Plan
-from storage.shapes import Outline, PlanShape, plan_shape
+from storage.shape_cache import Outline, PlanShape, plan_shape
 
 PERSON_SURFACES = ("mine", "reminder", "home")
 CONTROLLED = ("reminder", "home")  # where a person manages their daily reminder
@@ -55,7 +55,7 @@ def _reader(
         setting=settings.language,
         plan_language=plan.language if plan else None,
     )
-    return Reader(user_id=user_id, lang=lang, today=repo.today_local(now, tz), tz=tz)
+    return Reader(user_id=user_id, lang=lang, today=roster.today_local(now, tz), tz=tz)
 
 
 def language(*, session: Session, settings: Settings, team_id: str, user_id: str, now: datetime) -> str:
@@ -64,7 +64,7 @@ def language(*, session: Session, settings: Settings, team_id: str, user_id: str
     person = found.language if found else None
     plan = None
     if plan_language_matters(person_language=person, setting=settings.language):
-        plan = repo.active_plan(session=session, team_id=team_id)
+        plan = plans.active_plan(session=session, team_id=team_id)
     return choose_language(
         person_language=person, setting=settings.language, plan_language=plan.language if plan else None
     )
@@ -77,9 +77,9 @@ def ctx_for(who: Reader, plan: Plan | None) -> Ctx:
     return Ctx(lang=who.lang, today=who.today, user_id=who.user_id, evidence_label=label)
 
 
-def urgency(view: repo.DeliverableView | Outline) -> tuple[int, bool, date, int]:
+def urgency(view: deliverable_views.DeliverableView | Outline) -> tuple[int, bool, date, int]:
     """Blockers first; within a priority, the soonest due (overdue first), then dateless ones in document order."""
-    d = view.deliverable if isinstance(view, repo.DeliverableView) else view
+    d = view.deliverable if isinstance(view, deliverable_views.DeliverableView) else view
     return PRIORITY_ORDER.get(d.priority, 9), d.due is None, d.due or date.max, d.position
 
 
@@ -109,7 +109,7 @@ def person_checklist(
     user_id: str,
     now: datetime,
     surface: str = "mine",
-    head: repo.Head | None = None,
+    head: open_deliverables.Head | None = None,
     person: Person | None = None,
 ) -> PersonChecklist:
     """A person's open deliverables (outlines) and today's lists, and their reminder's state where they manage it.
@@ -118,7 +118,7 @@ def person_checklist(
     `person`: their row, when the caller already read it (the reminder job); else what we know of them is read.
     """
     reminder = surface == "reminder"
-    head = head or repo.head(session=session, team_id=team_id, user_id=user_id)
+    head = head or open_deliverables.head(session=session, team_id=team_id, user_id=user_id)
     plan, keys = head.plan, head.role_keys
     if person is not None:
         who = _reader(
@@ -133,10 +133,10 @@ def person_checklist(
         if not reminder:
             found.role_names = ", ".join(plan_shape(session=session, plan=plan).roles.values())
         return found
-    found.outlines = repo.outlines_for_roles(
+    found.outlines = open_deliverables.outlines_for_roles(
         session=session, plan=plan, role_keys=keys, still_open=head.open_ids, ranked=ranked
     )
-    todays = repo.read_today_items(session=session, plan_id=plan.id, role_keys=keys)
+    todays = plans.today_items(session=session, plan_id=plan.id, role_keys=keys)
     if reminder:  # a reminder lists only what is still to do
         todays = [item for item in todays if not item.done]
     found.today = today_lists(todays)
@@ -157,9 +157,9 @@ def role_checklist(
     *, session: Session, settings: Settings, team_id: str, role: str, now: datetime, user_id: str | None = None
 ) -> RoleChecklist:
     """One role's open deliverables (outlines) and today's list."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    plan = plans.active_plan(session=session, team_id=team_id)
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
-    key = repo.role_key(role)
+    key = roster.role_key(role)
     found = RoleChecklist(ctx=ctx_for(who, plan), plan=plan, asked=role, role_key=key, role=None)
     if plan is None or plan.id is None:
         return found
@@ -168,27 +168,29 @@ def role_checklist(
     if key not in roles:
         return found
     found.role = roles[key]
-    found.outlines = repo.outlines_for_roles(session=session, plan=plan, role_keys=[key], ranked=ranked)
-    found.today = today_lists(repo.read_today_items(session=session, plan_id=plan.id, role_keys=[key]))
+    found.outlines = open_deliverables.outlines_for_roles(session=session, plan=plan, role_keys=[key], ranked=ranked)
+    found.today = today_lists(plans.today_items(session=session, plan_id=plan.id, role_keys=[key]))
     return found
 
 
-def page_units(*, session: Session, plan: Plan | None, deliverable_ids: list[int]) -> list[repo.DeliverableView]:
+def page_units(
+    *, session: Session, plan: Plan | None, deliverable_ids: list[int]
+) -> list[deliverable_views.DeliverableView]:
     """The deliverables one page draws (done ones too: one may have been completed since its outline was read)."""
     if plan is None or not deliverable_ids:
         return []
-    return repo.read_views(session=session, plan=plan, deliverable_ids=deliverable_ids)
+    return deliverable_views.read_views(session=session, plan=plan, deliverable_ids=deliverable_ids)
 
 
 def home(*, session: Session, settings: Settings, team_id: str, user_id: str, now: datetime) -> Home:
     """The Home tab's checklist and the team's progress, from one read of the plan and the person's roles."""
-    head = repo.head(session=session, team_id=team_id, user_id=user_id)
+    head = open_deliverables.head(session=session, team_id=team_id, user_id=user_id)
     checklist = person_checklist(
         session=session, settings=settings, team_id=team_id, user_id=user_id, now=now, surface="home", head=head
     )
     found = Home(checklist=checklist)
     if head.plan is not None and head.plan.id is not None:
-        found.sections = repo.progress(session=session, plan=head.plan, still_open=head.open_ids).sections
+        found.sections = open_deliverables.progress(session=session, plan=head.plan, still_open=head.open_ids).sections
     return found
 
 
@@ -216,7 +218,7 @@ def reminder_state(
     Drawn in today's reminder itself (`in_reminder`), "next" means the one after it. `person`: their row,
     when the caller already read it.
     """
-    person = person or repo.person(session=session, team_id=team_id, user_id=user_id)
+    person = person or roster.person(session=session, team_id=team_id, user_id=user_id)
     day = reminder_day(person, settings, now)
     sent = in_reminder or settled_today(session=session, team_id=team_id, user_id=user_id, day=day.day)
     paused = person.paused_until if person is not None and person.paused_until is not None else None
@@ -234,12 +236,12 @@ def reminder_state(
 
 def status(*, session: Session, settings: Settings, team_id: str, now: datetime, user_id: str | None = None) -> Status:
     """The plan's progress per section and per owner."""
-    head = repo.head(session=session, team_id=team_id, user_id=user_id or "")
+    head = open_deliverables.head(session=session, team_id=team_id, user_id=user_id or "")
     plan = head.plan
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     found = Status(ctx=ctx_for(who, plan), plan=plan)
     if plan is not None and plan.id is not None:
-        found.progress = repo.progress(session=session, plan=plan, still_open=head.open_ids)
+        found.progress = open_deliverables.progress(session=session, plan=plan, still_open=head.open_ids)
     return found
 
 
@@ -248,7 +250,7 @@ def blockers(
 ) -> Blockers:
     """The open blockers' ids in document order, and who plays each role: their lines are read by the message's
     worth (`blocker_tallies`)."""
-    head = repo.head(session=session, team_id=team_id, user_id=user_id or "")
+    head = open_deliverables.head(session=session, team_id=team_id, user_id=user_id or "")
     plan = head.plan
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now)
     found = Blockers(ctx=ctx_for(who, plan), plan=plan)
@@ -257,18 +259,20 @@ def blockers(
     outlines = plan_shape(session=session, plan=plan).outlines.values()  # in document order
     found.ids = [o.id for o in outlines if o.priority == "blocker" and o.id in head.open_ids]
     if found.ids:
-        found.members = repo.members_by_role(session=session, team_id=team_id)
+        found.members = roster.members_by_role(session=session, team_id=team_id)
     return found
 
 
-def blocker_tallies(*, session: Session, plan: Plan, deliverable_ids: list[int]) -> list[repo.DeliverableTally]:
+def blocker_tallies(
+    *, session: Session, plan: Plan, deliverable_ids: list[int]
+) -> list[deliverable_views.DeliverableTally]:
     """Some of the blockers as their lines show them: counts of items and evidence, not their rows."""
-    return repo.read_tallies(session=session, plan=plan, deliverable_ids=deliverable_ids)
+    return deliverable_views.read_tallies(session=session, plan=plan, deliverable_ids=deliverable_ids)
 
 
 def split_blockers(
-    views: list[repo.DeliverableView], today: date
-) -> tuple[list[repo.DeliverableView], list[repo.DeliverableView]]:
+    views: list[deliverable_views.DeliverableView], today: date
+) -> tuple[list[deliverable_views.DeliverableView], list[deliverable_views.DeliverableView]]:
     """Blocker deliverables, and the other deliverables that are overdue."""
     found = [v for v in views if v.deliverable.priority == "blocker"]
     overdue = [
@@ -279,18 +283,18 @@ def split_blockers(
 
 def open_blockers(
     *, session: Session, plan_id: int, today: date
-) -> tuple[list[repo.DeliverableView], list[repo.DeliverableView]]:
+) -> tuple[list[deliverable_views.DeliverableView], list[deliverable_views.DeliverableView]]:
     """Open blocker deliverables, and the other open deliverables that are overdue."""
-    return split_blockers(repo.load_views(session=session, plan_id=plan_id), today)
+    return split_blockers(deliverable_views.load_views(session=session, plan_id=plan_id), today)
 
 
 def digest(*, session: Session, settings: Settings, team_id: str, now: datetime) -> DigestRead | None:
     """What the digest for the team's active plan is drawn from, or None when no plan is loaded."""
-    plan = repo.active_plan(session=session, team_id=team_id)
+    plan = plans.active_plan(session=session, team_id=team_id)
     if plan is None or plan.id is None:
         return None
     who = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=None, now=now)
-    views = repo.load_views(session=session, plan_id=plan.id, open_only=False)
+    views = deliverable_views.load_views(session=session, plan_id=plan.id, open_only=False)
     still_open = [v for v in views if v.deliverable.status == "open"]
     found, overdue = split_blockers(still_open, who.today)
     return DigestRead(
@@ -299,6 +303,6 @@ def digest(*, session: Session, settings: Settings, team_id: str, now: datetime)
         views=views,
         blockers=found,
         overdue=overdue,
-        members=repo.members_by_role(session=session, team_id=team_id),
-        sections=repo.progress(session=session, plan=plan, still_open={v.id for v in still_open}).sections,
+        members=roster.members_by_role(session=session, team_id=team_id),
+        sections=open_deliverables.progress(session=session, plan=plan, still_open={v.id for v in still_open}).sections,
     )

@@ -27,7 +27,7 @@ from bot.views import blocks
 from bot.views.blocks import Block
 from bot.views.models import ReminderState
 from bot.views.read import reader, settled_today
-from storage import repo
+from storage import audit, plans, roster
 from storage.models import Person
 
 BLOCK_ID = "reminders"
@@ -91,10 +91,10 @@ def apply_control(
     source: str,
 ) -> str:
     """Store what the person chose, audit it, and say in their language what happens next."""
-    person = repo.person(session=session, team_id=team_id, user_id=user_id) or repo.upsert_person(
+    person = roster.person(session=session, team_id=team_id, user_id=user_id) or roster.upsert_person(
         session=session, team_id=team_id, user_id=user_id
     )
-    plan = repo.active_plan(session=session, team_id=team_id)
+    plan = plans.active_plan(session=session, team_id=team_id)
     lang = reader(session=session, settings=settings, plan=plan, team_id=team_id, user_id=user_id, now=now).lang
     today = reminder_day(person, settings, now).day
     sent = settled_today(session=session, team_id=team_id, user_id=user_id, day=today)
@@ -105,7 +105,7 @@ def apply_control(
         return t("reminder.bad_value", lang)
     session.add(person)
     after = {"skip_date": person.skip_date, "paused_until": person.paused_until, "reminder_time": person.reminder_time}
-    repo.audit(
+    audit.audit(
         session=session,
         team_id=team_id,
         actor=user_id,
