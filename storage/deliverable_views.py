@@ -225,8 +225,8 @@ def _count_items(*, done: bool | None = None) -> Any:
 
 _TALLIES = (
     select_columns(  # SQLModel's `select` is typed for up to four columns
-        # Only what a line shows (`blocks.blocker_line`), not the whole row: `blockers` in process (two pages of
-        # 40 lines) p50 2.61–2.78 → 2.42–2.53 ms
+        # Only what a line shows (`bot.views.deliverables.blocker_line`), not the whole row: `blockers` in process
+        # (two pages of 40 lines) p50 2.61–2.78 → 2.42–2.53 ms
         col(Deliverable.id),
         col(Deliverable.section_id),
         col(Deliverable.number),
