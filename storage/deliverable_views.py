@@ -97,15 +97,15 @@ def load_views(
     open_only: bool = True,
 ) -> list[DeliverableView]:
     """Deliverables of a plan in document order with their section, owners, items and every piece of evidence."""
-    chosen = [col(Deliverable.plan_id) == plan_id, col(Deliverable.archived).is_(False)]
+    query = select(Deliverable).where(Deliverable.plan_id == plan_id, col(Deliverable.archived).is_(False))
     if open_only:
-        chosen.append(col(Deliverable.status) == "open")
+        query = query.where(Deliverable.status == "open")
     if deliverable_ids is not None:
-        chosen.append(col(Deliverable.id).in_(list(deliverable_ids)))
-    deliverables = session.exec(select(Deliverable).where(*chosen).order_by(col(Deliverable.position))).all()
+        query = query.where(col(Deliverable.id).in_(list(deliverable_ids)))
+    deliverables = session.exec(query.order_by(col(Deliverable.position))).all()
     if not deliverables:
         return []
-    ids = select(col(Deliverable.id)).where(*chosen)
+    ids = [d.id for d in deliverables]
     sections = {s.id: s for s in sections_of(session=session, plan_id=plan_id)}
     owners = _by_deliverable(
         session.exec(
@@ -130,7 +130,7 @@ def load_views(
     ]
 
 
-def _items_of(deliverables: Sequence[int] | BindParameter[Any] | SelectOfScalar[Any]) -> SelectOfScalar[ChecklistItem]:
+def _items_of(deliverables: Sequence[int | None] | BindParameter[Any]) -> SelectOfScalar[ChecklistItem]:
     """The items (not archived) of these deliverables, in document order."""
     return (
         select(ChecklistItem)
