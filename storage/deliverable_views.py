@@ -156,7 +156,7 @@ _PAGE_DELIVERABLES = (
 )
 _PAGE_ITEMS = _items_of(bindparam("ids", expanding=True))
 # Live pieces ranked by id alone, then only the shown ones read whole: with 200 pieces on each of a page's
-# deliverables, 5.6–6.5 ms against 11.7–13.0 ranking whole rows (bench.evidence_pages; docs/performance.md, 30).
+# deliverables, 5.6–6.5 ms against 11.7–13.0 ranking whole rows (bench.evidence_pages; commit 9ca89bf).
 _LIVE_RANKED = (
     select(
         Evidence.id,

@@ -47,7 +47,7 @@ def open_ids(*, session: Session, plan: Plan) -> set[int]:
 
     Only an import archives or adds deliverables, and an import makes a new shape. A plan early in its launch
     has few done: reading those instead of ~2,000 open ones took `status` from 3.4–3.8 to 1.3–1.4 ms p50
-    (bench.profile_requests; docs/performance.md, 25). Never cached: what people change is read every time.
+    (bench.profile_requests; commit 12e1b31). Never cached: what people change is read every time.
     """
     done = session.connection().execute(_DONE_IDS, {"plan_id": plan.id}).scalars()
     return set(plan_shape(session=session, plan=plan).outlines).difference(done)
