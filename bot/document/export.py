@@ -13,6 +13,7 @@ from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
 from bot.document.vocabulary import (
     COMPLETED_MARKER,
     DEFAULT_MARKER,
+    PRIORITY_WORD,
     PRIORITY_MARKERS,
     TODAY_MARKER,
     TODAY_SUFFIX,
@@ -33,6 +34,8 @@ def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None =
     words = WORDS[plan.language]
     links = evidence_links or {}
     blocks: list[str] = []
+    if plan.assignees:
+        blocks.append("---\nassignees: " + ", ".join(plan.assignees) + "\n---")
     heading = plan.heading if plan.heading and clean_title(plan.heading) == plan.title else plan.title
     if heading:
         blocks.append(f"# {heading}")
@@ -110,8 +113,9 @@ def _deliverable_blocks(
 
 
 def _owner_heading(deliverable: Deliverable) -> str | None:
-    if not deliverable.owners:
-        return None
+    named_by_items = list(dict.fromkeys(owner for item in deliverable.items for owner in item.owners))
+    if not deliverable.owners or deliverable.owners == named_by_items:
+        return None  # nobody, or whoever its items name: they say it again when read back
     written = deliverable.owner_heading
     if written and split_roles(_TRAILING_PARENTHETICAL.sub("", written)) == deliverable.owners:
         return written
@@ -131,6 +135,8 @@ def _deliverable_text(
     number = deliverable.number if deliverable.number is not None else position
     bullet = "- " if completed_entry and deliverable.number is None else f"{number}. "
     done = "✅ " if deliverable.status == "done" or completed_entry else ""
+    if deliverable.checkbox:
+        done = "[x] " if deliverable.status == "done" else "[ ] "
     title = f"{bullet}{done}**{deliverable.title}**"
     if deliverable.ref:
         title += f" ({deliverable.ref})"
@@ -145,6 +151,8 @@ def _deliverable_text(
         lines.extend(f"{pad}  - {entry}" for entry in entries)
     if deliverable.due and deliverable.due != section.due:
         lines.append(f"{pad}- {words.due}: {deliverable.due.isoformat()}")
+    if deliverable.priority != section.priority and not completed_entry:
+        lines.append(f"{pad}- {PRIORITY_WORD[plan.language]}: {deliverable.priority}")
     return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ _NUMBERED = re.compile(r"^(?P<number>\d{1,9})[.)][ \t]+(?P<rest>.+)$")
 _BOLD = re.compile(r"^(?P<pre>[^*_]*?)(?P<fence>\*\*|__)(?P<title>.+?)(?P=fence)(?P<rest>.*)$")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
 _REF = re.compile(r"#\d+|\b[A-Z][A-Z0-9]+-\d+\b")
+_DOTTED_REF = re.compile(r"\d{1,3}(?:\.\d{1,3})+")  # a table's `1.2.3` row id
 _FIELD_LABEL = re.compile(
     rf"(?:^|(?<=[\s—–|·,;(]))[*_]{{0,2}}(?P<label>{OWNER_LABELS}|{DUE_LABELS})[*_]{{0,2}}\s*:[*_]{{0,2}}\s*",
     re.I,
@@ -128,7 +129,7 @@ def _take_fields(head: DeliverableHead, text: str) -> tuple[str, bool]:
         if _FIELD_LABEL.match(inner):
             _fields_into(head, inner)
             return ""
-        if head.ref is None and _REF.search(inner):
+        if head.ref is None and (_REF.search(inner) or _DOTTED_REF.fullmatch(inner)):
             head.ref = inner
             return ""
         return match.group()

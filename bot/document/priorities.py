@@ -1,0 +1,65 @@
+"""How urgent a piece of work is, from what its text says: P0–P3, MoSCoW, 🔴🟠🟡🟢, blocker words.
+
+`heading_priority` reads a section or group heading the way the seed's sections are read (a marker,
+else words), plus P-levels and MoSCoW. `own_priority` reads a deliverable's own title, cell or field,
+and only answers when the text says so unmistakably: a P-level, a marker, or a blocker word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.document.plan import Priority
+from bot.document.vocabulary import PRIORITY_MARKERS, first_emoji, fold, priority_of
+
+_LEVEL = re.compile(r"(?<![\w-])p([0-3])(?![\w-])")
+_LEVELS: dict[str, Priority] = {"0": "blocker", "1": "high", "2": "normal", "3": "normal"}
+_MOSCOW = re.compile(r"^\W*(must|should|could|nice)[\s-]+(?:have|to[\s-]+have)\b")
+_MOSCOW_LEVELS: dict[str, Priority] = {"must": "blocker", "should": "high", "could": "normal", "nice": "normal"}
+_BLOCKING = re.compile(
+    r"\b(blockers?|blocking|release[- ]blocker|bloqueante\w*|bloqueador\w*|go\s*/\s*no[- ]go|showstopper)\b"
+)
+_WORDS: tuple[tuple[re.Pattern[str], Priority], ...] = (
+    (re.compile(r"\b(critic\w*|urgent\w*|alta|alto|high|importante?s?|important)\b"), "high"),
+    (re.compile(r"\b(media|medio|medium|normal|baja|bajo|low|baixa|recomendad\w*|recommended|nice)\b"), "normal"),
+)
+
+
+def heading_priority(heading: str) -> tuple[Priority, bool]:
+    """A heading's priority and whether the heading said one (marker, P-level, MoSCoW or words)."""
+    words = fold(heading)
+    level = _LEVEL.search(words)
+    moscow = _MOSCOW.search(words)
+    marker = first_emoji(heading)
+    if moscow and not any(char in PRIORITY_MARKERS for char in marker or ""):
+        return _MOSCOW_LEVELS[moscow.group(1)], True
+    if level and not any(char in PRIORITY_MARKERS for char in marker or ""):
+        return _LEVELS[level.group(1)], True
+    return priority_of(heading)
+
+
+def own_priority(text: str) -> Priority | None:
+    """The priority a title, cell or field states outright; None when it states none."""
+    marker = first_emoji(text)
+    for char in marker or "":
+        if char in PRIORITY_MARKERS:
+            return PRIORITY_MARKERS[char]
+    words = fold(text)
+    level = _LEVEL.search(words)
+    if level:
+        return _LEVELS[level.group(1)]
+    if _BLOCKING.search(words):
+        return "blocker"
+    return None
+
+
+def cell_priority(text: str) -> Priority | None:
+    """A priority column's cell: a marker or a P-level, else its word (`Alta`, `Medium`, `Crítico`)."""
+    found = own_priority(text)
+    if found:
+        return found
+    words = fold(text)
+    for pattern, priority in _WORDS:
+        if pattern.search(words):
+            return priority
+    return None
