@@ -24,6 +24,8 @@ _MARKER = re.compile(
     r"(?P<text>[^()|;—–\n]{1,60}?)\s*(?=$|[)|;—–\n]|,\s|\s+-\s|\*\*)",
     re.I,
 )
+# A cheap first look for a due word or 📅: most lines have none, and skip the full pattern.
+_HINT = re.compile(rf"(?:{DUE_LABELS}|by|antes|até|ate|before|hasta|para el)\b|📅|🗓", re.I)
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$[A-Z_]{3,}|\bY{2,4}[-/]M{1,2}[-/]D{1,2}\b|_{3,}|\[[^\]]*fecha[^\]]*\]", re.I)
 _NOT_YET = re.compile(r"^(tbd|tba|n/?a|pendiente|por definir|a definir|sin fecha|no date|none|-+|\?+)$", re.I)
 _DURATION = re.compile(
@@ -46,7 +48,7 @@ class DueText:
 
 def due_in(text: str, *, base: date | None, language: str) -> DueText | None:
     """Find the due date an item or title names after a due marker; None when it names none."""
-    if not _MARKER.search(text):
+    if not _HINT.search(text) or not _MARKER.search(text):
         return None
     for match in _MARKER.finditer(text):
         candidate = match.group("text").strip(" .:*_`")

@@ -62,6 +62,7 @@ class Facts:
     heads: list[str] = field(default_factory=list)  # the due sources of the headings above, innermost first
     priority: Priority | None = None  # stated by its own text, cell or field
     item_dues: list[tuple[Item, str]] = field(default_factory=list)
+    signoff: bool | None = None  # whether its heading or title asks for sign-offs (worked out once)
 
 
 class EntryReader:
@@ -206,7 +207,8 @@ class EntryReader:
 
     def _heading_deliverable(self, head: Head | None) -> Deliverable:
         if self.current is None:
-            self.open_implicit_section(Section(title=WORDS[self.plan.language].section, line=(head.line if head else 0) + 1))
+            line = (head.line if head else 0) + 1
+            self.open_implicit_section(Section(title=WORDS[self.plan.language].section, line=line))
         assert self.current is not None
         topics = [h for h in reversed(self.heads) if h.owners is None and not _says_by_role(h.text)]
         title_text = topics[0].text if topics else self.current.section.heading or self.current.section.title
@@ -298,7 +300,7 @@ class EntryReader:
             self.keep_lines(item.line + 1, item.line + 1 + rest.count("\n") + 1)
         self._children(item, deliverable, 0)
 
-    def _children(self, item: ListItem, deliverable: Deliverable, depth: int) -> None:
+    def _children(self, item: ListItem, deliverable: Deliverable, depth: int, parent: str = "") -> None:
         """Read what is nested in a deliverable's (or an item's) list item: items, fields, notes."""
         for child in item.children:
             if child.kind == "paragraph" and child.line == item.line:
@@ -306,7 +308,7 @@ class EntryReader:
             if child.kind == "list":
                 for sub in child.items:
                     if sub.box is not None:
-                        self._box_item(sub, deliverable, depth)
+                        self._box_item(sub, deliverable, depth, parent)
                     else:
                         self._plain_item(sub, depth)
             elif child.kind == "paragraph":
@@ -316,20 +318,23 @@ class EntryReader:
             else:
                 self.keep_lines(child.line, child.end, fenced=child.kind in ("fence", "code"))
 
-    def _box_item(self, item: ListItem, target: Deliverable | None, depth: int) -> None:
+    def _box_item(self, item: ListItem, target: Deliverable | None, depth: int, parent: str = "") -> None:
         if target is None:
             self._start_box_deliverable(item)
             return
         if self.read_field(item.text.strip(), checked=item.box, line=item.line):
             for child in item.children[1:]:
                 for sub in child.items if child.kind == "list" else []:
-                    target.evidence_entries.append(sub.text) if sub.box is None else self._box_item(sub, target, depth)
+                    if sub.box is None:
+                        target.evidence_entries.append(sub.text)
+                    else:
+                        self._box_item(sub, target, depth)
             return
         named_above = bool(target.owners) or bool(self.context_owners()[0])
         entry = Item(item.text.rstrip(), bool(item.box), depth=depth, line=item.line + 1)
         entry.owners = owners.item_owners(item.text, named_above=named_above)
         self._note_bare_name(item.text, entry.owners)
-        if self._signoff_context(target) and (role := owners.signoff_owner(item.text)):
+        if self._signoff_context(target, parent) and (role := owners.signoff_owner(item.text)):
             entry.owners = [role]
         if inline := due_in(item.text, base=None, language=self.plan.language):
             self.facts[id(target)].item_dues.append((entry, inline.text))
@@ -338,18 +343,20 @@ class EntryReader:
         target.items.append(entry)
         self.readings[item.line] = "item"
         self.end_text()
-        self._children(item, target, depth + 1)
+        self._children(item, target, depth + 1, parent=item.text)
 
     def _note_bare_name(self, text: str, named: list[str]) -> None:
         name = owners.bare_name(text)
         if name and name in named:
             self.bare_names.append((named, name))
 
-    def _signoff_context(self, target: Deliverable) -> bool:
-        texts = [target.title, *(head.text for head in self.heads[-2:])]
-        if target.items and target.items[-1].depth == 0:
-            texts.append(target.items[-1].text)
-        return any(word in fold(text) for text in texts for word in _SIGNOFF)
+    def _signoff_context(self, target: Deliverable, parent: str) -> bool:
+        """Under a sign-off heading or item, a box that is a role (`QA **Due ...**`) is that role's approval."""
+        facts = self.facts[id(target)]
+        if facts.signoff is None:
+            texts = [target.title, *(head.text for head in self.heads[-2:])]
+            facts.signoff = _says_signoff(" ".join(texts))
+        return facts.signoff or (bool(parent) and _says_signoff(parent))
 
     def _plain_item(self, item: ListItem, depth: int) -> None:
         """A bullet without a box: a field of the open deliverable, a note, or the parent of boxes."""
@@ -447,6 +454,11 @@ def _has_boxes(block: Block) -> bool:
     return any(
         item.box is not None or any(_has_boxes(c) for c in item.children if c.kind == "list") for item in block.items
     )
+
+
+def _says_signoff(text: str) -> bool:
+    words = fold(text)
+    return any(word in words for word in _SIGNOFF)
 
 
 def _says_by_role(text: str) -> bool:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.document.owners import quote_role
 from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
 from bot.document.vocabulary import (
     COMPLETED_MARKER,
     DEFAULT_MARKER,
-    PRIORITY_WORD,
     PRIORITY_MARKERS,
+    PRIORITY_WORD,
     TODAY_MARKER,
     TODAY_SUFFIX,
     WORDS,
@@ -119,7 +120,7 @@ def _owner_heading(deliverable: Deliverable) -> str | None:
     written = deliverable.owner_heading
     if written and split_roles(_TRAILING_PARENTHETICAL.sub("", written)) == deliverable.owners:
         return written
-    return " / ".join(deliverable.owners)
+    return " / ".join(quote_role(owner) for owner in deliverable.owners)
 
 
 def _deliverable_text(

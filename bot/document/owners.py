@@ -56,11 +56,29 @@ def heading_owners(text: str, *, trust: bool = False, one_role: bool = False) ->
     words = _clean(text)
     bare = _strip_task_suffix(words)
     if bare and (trust or reads_like_role(bare)):
-        return [role.strip() for role in re.split(r"\s+[/&]\s+|\s*,\s*", bare)] if one_role else split_roles(bare)
+        if one_role:
+            return [role.strip() for role in re.split(r"\s+[/&]\s+|\s*,\s*", bare)]
+        return _quoted_roles(strip_emoji(text).replace("**", "")) or split_roles(bare)
     trailing = _TRAILING.search(words)
     if trailing and _team_like(trailing.group(1)):
         return [trailing.group(1).strip()]
     return None
+
+
+def quote_role(role: str) -> str:
+    """How the exporter writes a role that holds a separator (`Tech Lead + Backend Senior`): in backticks."""
+    return f"`{role}`" if split_roles(role) != [role] else role
+
+
+def _quoted_roles(text: str) -> list[str] | None:
+    """A role in backticks is one role, whatever it holds: `### \\`Tech Lead + Backend Senior\\` / QA`."""
+    if "`" not in text:
+        return None
+    roles: list[str] = []
+    for part in re.split(r"\s+/\s+", text.strip(" *_:")):
+        quoted = re.fullmatch(r"`([^`]+)`", part.strip())
+        roles += [quoted.group(1).strip()] if quoted else split_roles(part)
+    return roles
 
 
 def label_owners(value: str) -> list[str]:
@@ -79,10 +97,12 @@ def item_owners(text: str, *, named_above: bool = False) -> list[str]:
     """
     text = strip_emoji(text.split("\n", 1)[0])
     found: list[str] = []
-    prefix = _BRACKET.match(text) or _PREFIX.match(text)
-    if (prefix and reads_like_role(prefix.group("roles"))) or (prefix and _shouted(prefix.group("roles"))):
+    prefix = (_BRACKET.match(text) if text.startswith("[") else None) or (
+        _PREFIX.match(text) if ":" in text[:45] else None
+    )
+    if prefix and (reads_like_role(prefix.group("roles")) or _shouted(prefix.group("roles"))):
         found += label_owners(prefix.group("roles"))
-    trailing = _TRAILING.search(text)
+    trailing = _TRAILING.search(text) if ")" in text[-4:] else None
     if trailing:
         found += _parenthetical_owners(trailing.group(1), labelled_only=named_above)
     if not found:
@@ -95,7 +115,8 @@ def item_owners(text: str, *, named_above: bool = False) -> list[str]:
 
 def bare_name(text: str) -> str | None:
     """The first name an item ends with in parentheses (`... (Lud)`), if that is how it names its owner."""
-    trailing = _TRAILING.search(strip_emoji(text.split("\n", 1)[0]))
+    first = text.split("\n", 1)[0]
+    trailing = _TRAILING.search(strip_emoji(first)) if ")" in first[-4:] else None
     inner = trailing.group(1).strip() if trailing else ""
     return inner if _NAME.match(inner) and inner not in NOT_NAMES and not _is_role(inner) else None
 
@@ -126,7 +147,9 @@ def _parenthetical_owners(inner: str, *, labelled_only: bool) -> list[str]:
 
 def _owning_handles(text: str) -> list[str]:
     """@handles that name who does the item: not the ones after `ping`, `notify`, `cc`, `with`..."""
-    handles = []
+    handles: list[str] = []
+    if "@" not in text:
+        return handles
     for match in _HANDLE.finditer(text):
         before = fold(text[: match.start()])
         if not any(re.search(rf"\b{word}\b", before) for word in NOTIFY_WORDS):

@@ -173,7 +173,8 @@ class DocumentParser(EntryReader):
         read_table(self, block)
 
     def _holds_boxes(self, heading: Block) -> bool:
-        after = [b.line for b in self.blocks if b.kind == "heading" and b.line > heading.line and b.level <= heading.level]
+        later = (b for b in self.blocks if b.kind == "heading" and b.line > heading.line)
+        after = [b.line for b in later if b.level <= heading.level]
         text = "\n".join(self.source[heading.end : after[0] if after else len(self.source)])
         return bool(_BOX_LINE.search(text)) or "☐" in text
 

@@ -127,8 +127,9 @@ def _drop_empty_phases(reader: DocumentParser, draft: SectionDraft) -> None:
     for deliverable in list(draft.deliverables):
         facts = reader.facts[id(deliverable)]
         empty = not deliverable.items and deliverable.evidence is None and facts.due_text is None
-        later = [d for d in draft.deliverables if d.line > deliverable.line and _has_substance(d)]
-        if facts.kind == "numbered_heading" and empty and later:
+        if facts.kind != "numbered_heading" or not empty:
+            continue
+        if any(d.line > deliverable.line and _has_substance(d) for d in draft.deliverables):
             draft.deliverables.remove(deliverable)
             draft.section.body.extend(deliverable.notes)
 
