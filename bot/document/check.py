@@ -13,6 +13,7 @@ from bot.i18n import N_, number, t
 SHOWN_WARNINGS = 20
 _KINDS = {
     "title": N_("check.kind.title"),
+    "front_matter": N_("check.kind.front_matter"),
     "date": N_("check.kind.date"),
     "section": N_("check.kind.section"),
     "owner": N_("check.kind.owner"),

@@ -260,7 +260,8 @@ class EntryReader:
     def _start_numbered(self, item: ListItem, *, done: bool = False) -> None:
         first, _, rest = item.text.partition("\n")
         head = lines.deliverable_head(item.number, first)
-        deliverable = self.new_deliverable(head.number, head, item.line, checkbox=False, kind="numbered")
+        kind = "completed" if done else "numbered"
+        deliverable = self.new_deliverable(head.number, head, item.line, checkbox=False, kind=kind)
         deliverable.status = "done" if done or head.done else "open"
         own = own_priority(first)
         if own and not done:

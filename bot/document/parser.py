@@ -81,6 +81,7 @@ class DocumentParser(EntryReader):
         kind = block.kind
         if kind == "front_matter":
             self.consumed.update(range(block.line, block.end))
+            self.readings.update(dict.fromkeys(range(block.line, block.end), "front_matter"))
         elif kind == "hr":
             self.end_text()
         elif kind == "heading":

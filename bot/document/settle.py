@@ -23,9 +23,10 @@ if TYPE_CHECKING:
     from bot.document.markdown import Block
     from bot.document.parser import DocumentParser
 
-# A document whose only work is a couple of boxes lost in prose is a README's roadmap, not a plan.
+# A document whose only work is a couple of boxes in one section among several of prose is a README's
+# roadmap, not a plan.
 MIN_BOXES = 3
-MIN_WORK_SHARE = 0.25
+MIN_WORK_SHARE = 0.5
 
 
 @dataclass
@@ -151,14 +152,14 @@ def _owners_and_priority_from_items(reader: DocumentParser, deliverable: Deliver
         deliverable.owners = list(dict.fromkeys(named))
     if any(own_priority(item.text) == "blocker" for item in deliverable.items):
         deliverable.priority = "blocker"
-    completed_entry = deliverable.status == "done" and not deliverable.checkbox and deliverable.number is None
-    if not deliverable.owners and not completed_entry and deliverable.status == "open":
+    if not deliverable.owners and deliverable.status == "open":
         reader.warn(deliverable.line - 1, N_("document.warn.no_owner"), title=deliverable.title)
 
 
 def _number(plan: Plan, reader: DocumentParser) -> None:
     """Keep the document's numbers while unique; give the repeated and the missing ones the next free numbers."""
-    entries = [d for d in plan.deliverables if not (d.number is None and d.status == "done" and not d.checkbox)]
+    # A completed entry (`- ✅ **Runbook**`) has no number; anything else can be named by one.
+    entries = [d for d in plan.deliverables if not (d.number is None and reader.facts[id(d)].kind == "completed")]
     seen: set[int] = set()
     repeated: list[Deliverable] = []
     for deliverable in entries:
@@ -194,8 +195,9 @@ def _looks_like_a_plan(reader: DocumentParser) -> bool:
     )
     if boxes >= MIN_BOXES or any(not d.checkbox and reader.facts[id(d)].kind != "heading" for d in plan.deliverables):
         return True
-    written = sum(1 for line in reader.source if line.strip())
-    return boxes >= MIN_WORK_SHARE * written
+    sections = [draft for draft in reader.drafts if draft.deliverables or draft.section.body]
+    working = sum(1 for draft in sections if draft.deliverables)
+    return working >= MIN_WORK_SHARE * len(sections)
 
 
 def _raw_blocks(reader: DocumentParser, start: int, end: int, fenced: set[int]) -> list[str]:

@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     from bot.document.entries import EntryReader
 
 _REF_COLUMNS = frozenset(("#", "id", "no", "nº", "n°", "num", "numero", "ref", "codigo", "code"))
-_DONE = re.compile(r"^(✅|✔️?|☑️?|\[x\]|done|hecho|completad[oa]|completo|feito|conclu[ií]d[oa]|ok|s[ií]|yes)\b", re.I)
+_DONE = re.compile(
+    r"^(?:✅|✔|☑|\[x\]|(?:done|hecho|completad[oa]|completo|feito|conclu[ií]d[oa]|ok|s[ií]|yes)\b)", re.I
+)
 _BLANK = re.compile(r"^[\s_\-—–.]*$")
 
 
