@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.document.export import render_markdown
+from bot.document.markdown import Block, ListItem, read_blocks
 from bot.document.plan import DocumentError, Plan
 from bot.document.read import parse_document, read_document
 
@@ -205,3 +208,40 @@ def test_what_is_written_back_reads_back_the_same(text: str) -> None:
         return value
 
     assert comparable(again.deliverables) == comparable(plan.deliverables)
+
+
+# -- any markdown: N boxes give N tickable entries, and parsing never crashes ------------------------------
+
+BOX_LINES = ["- [ ] a task", "- [x] done task", "* [X] shouted", "+ [ ] plus", "1. [ ] step", "  - [ ] nested",
+             "    - [x] deeper", "- [ ] **Bold** task", "- [ ] DEV: prefixed @ana", "- [ ] due 2025-03-10"]  # fmt: skip
+OTHER_LINES = ["# Title", "## Section", "### QA", "#### Functional Testing", "**Role Lead:**", "Remaining:", "",
+               "Some prose.", "- plain bullet", "  - Owner: QA", "1. **Numbered**", "---", "> quote",
+               "| Item | Owner |", "|---|---|", "| x | QA |", "Due: soon", "## ✅ Done", "```", "<!--", "-->",
+               "Phase\n=====", "- ✅ **Runbook**", "## 🔴 Blockers (48h)", "### 2025-11-06", "   - [ ] Entregar: x"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(BOX_LINES), st.sampled_from(OTHER_LINES)), min_size=1, max_size=30))
+def test_every_box_of_any_markdown_is_tickable(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    # An evidence line (`- [ ] Entregar: ...`) under a deliverable is its evidence, ticked when evidence is handed in.
+    boxes = [item for block in read_blocks(text) for item in _all_items(block) if item.box is not None]
+    evidence = sum(item.text.startswith("Entregar:") for item in boxes)
+    try:
+        plan = parse_document(text)
+    except DocumentError:
+        assert len(boxes) < 3  # only a README's couple of boxes is ever refused
+        return
+    assert len(boxes) - evidence <= len(tickable(plan)) <= len(boxes)
+    assert len(tickable(plan)) + sum(d.evidence is not None for d in plan.deliverables) >= len(boxes)
+
+
+def _all_items(block: Block) -> list[ListItem]:
+    found = []
+    for item in block.items:
+        found.append(item)
+        for child in item.children:
+            found += _all_items(child)
+    for child in block.children:
+        found += _all_items(child)
+    return found
