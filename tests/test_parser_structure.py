@@ -217,7 +217,8 @@ BOX_LINES = ["- [ ] a task", "- [x] done task", "* [X] shouted", "+ [ ] plus", "
 OTHER_LINES = ["# Title", "## Section", "### QA", "#### Functional Testing", "**Role Lead:**", "Remaining:", "",
                "Some prose.", "- plain bullet", "  - Owner: QA", "1. **Numbered**", "---", "> quote",
                "| Item | Owner |", "|---|---|", "| x | QA |", "Due: soon", "## ✅ Done", "```", "<!--", "-->",
-               "Phase\n=====", "- ✅ **Runbook**", "## 🔴 Blockers (48h)", "### 2025-11-06", "   - [ ] Entregar: x"]  # fmt: skip
+               "Phase\n=====", "- ✅ **Runbook**", "## 🔴 Blockers (48h)", "### 2025-11-06",
+               "   - [ ] Entregar: x"]  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
