@@ -12,14 +12,12 @@ A box's state is its own: `[x]` done, `[ ]` open, whatever a heading or the text
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 from bot.document import lines, owners
 from bot.document.dates import due_in
 from bot.document.markdown import Block, ListItem
-from bot.document.plan import Deliverable, Item, Plan, Priority, ReadingWarning, RoleList, Section
-from bot.document.priorities import cell_priority, own_priority
+from bot.document.plan import Deliverable, Item, Section
+from bot.document.priorities import own_priority
+from bot.document.reading import Facts, Head, ReadingState, short
 from bot.document.vocabulary import (
     DONE_MARKERS,
     DUE_LABELS,
@@ -29,123 +27,15 @@ from bot.document.vocabulary import (
     WORDS,
     fold,
 )
-from bot.i18n import N_, t
-
-if TYPE_CHECKING:
-    from bot.document.settle import SectionDraft
+from bot.i18n import N_
 
 _FIELD_LABELS = f"{OWNER_LABELS}|{DUE_LABELS}|{EVIDENCE_LABELS}|{PRIORITY_LABELS}"
 _SIGNOFF = ("sign-off", "signoff", "sign off", "aprobacion", "aprovac", "approval", "firma", "assinatura")
 _BY_ROLE = ("por rol", "by role", "per role", "por papel")
 
 
-@dataclass
-class Head:
-    """A heading below the section level (or a bold line before a box list), while it is in force."""
-
-    text: str
-    level: float
-    line: int  # 0-based
-    owners: list[str] | None  # the roles it names, None when it is a topic or a step
-    priority: Priority | None  # the priority it states, None when it states none
-    due_source: str | None  # its text, or the date line under it
-    pseudo: bool = False
-    deliverable: Deliverable | None = None  # the deliverable its box list made of it
-
-
-@dataclass
-class Facts:
-    """What settling needs to know about a deliverable beyond the dataclass: where its dates came from."""
-
-    kind: str  # numbered, heading, box or row: how the document wrote it
-    due_text: str | None = None  # its own `Due:` value or inline due
-    heads: list[str] = field(default_factory=list)  # the due sources of the headings above, innermost first
-    priority: Priority | None = None  # stated by its own text, cell or field
-    item_dues: list[tuple[Item, str]] = field(default_factory=list)
-    signoff: bool | None = None  # whether its heading or title asks for sign-offs (worked out once)
-
-
-class EntryReader:
-    """The part of the parser that reads lists and tables; the parser owns the headings and the plan."""
-
-    plan: Plan
-    source: list[str]
-    current: SectionDraft | None
-    section_owners: list[str]
-    section_heading: str | None
-    boxes_are_deliverables: bool
-    started: bool
-
-    def __init__(self) -> None:
-        self.heads: list[Head] = []
-        self.deliverable: Deliverable | None = None
-        self.deliverable_kind = ""  # numbered, heading, box or row: how the open deliverable was written
-        self.role_list: RoleList | None = None
-        self.previous: Block | None = None
-        self.facts: dict[int, Facts] = {}
-        self.text_lines: list[str] = []
-        self.text_target: list[str] | None = None
-        self.text_last = -1
-        self.readings: dict[int, str] = {}  # 0-based line -> what it was read as, for `check`
-        self.work_seen = False
-        self.bare_names: list[tuple[list[str], str]] = []  # owner lists that got a `(Lud)`-style name, and the name
-
-    # -- text kept as written -----------------------------------------------------------------------
-
-    def keep_lines(self, start: int, end: int, *, fenced: bool = False) -> None:
-        """Keep source lines, in blank-line separated blocks, as the open deliverable's notes, the section's body
-        or the introduction."""
-        target = self._text_target()
-        if self.text_lines and any(not self.source[i].strip() for i in range(self.text_last + 1, start)):
-            self.end_text()  # a blank line between two blocks (a fence ends at its closing line)
-        for index in range(start, end):
-            line = self.source[index].rstrip()
-            if not fenced and (not line.strip() or lines.is_rule(line)):
-                self.end_text()
-                continue
-            if target is not self.text_target:
-                self.end_text()
-                self.text_target = target
-            self.text_lines.append(line)
-            self.text_last = index
-            self.readings.setdefault(index, "note" if self.deliverable is not None else "text")
-
-    def end_text(self) -> None:
-        if self.text_lines and self.text_target is not None:
-            self.text_target.append("\n".join(self.text_lines))
-        self.text_lines = []
-
-    def _text_target(self) -> list[str]:
-        if self.deliverable is not None:
-            return self.deliverable.notes
-        if self.current is not None:
-            return self.current.section.body
-        return self.plan.intro
-
-    def warn(self, line: int, key: str, **values: str | int) -> None:
-        self.plan.warnings.append(ReadingWarning(line + 1, t(key, "en", **values), key, dict(values)))
-
-    # -- headings in force ----------------------------------------------------------------------------
-
-    def push_head(self, head: Head) -> None:
-        self.heads.append(head)
-        self.readings[head.line] = "owner" if head.owners is not None else "section"
-        self.deliverable = None
-
-    def close_heads(self, level: float) -> None:
-        """A heading of `level` ends every group, role and phase at that level or deeper."""
-        while self.heads and self.heads[-1].level >= level:
-            self.heads.pop()
-        self.deliverable = self.role_list = None
-
-    def context_owners(self) -> tuple[list[str], str | None]:
-        """The owners named above: the innermost role heading, else a role section."""
-        for head in reversed(self.heads):
-            if head.owners is not None:
-                return list(head.owners), head.text
-        return list(self.section_owners), self.section_heading
-
-    # -- lists -----------------------------------------------------------------------------------------
+class EntryReader(ReadingState):
+    """The reading of lists: deliverables, items, fields and notes, as the parser meets them."""
 
     def read_list(self, block: Block) -> None:
         if self.role_list is not None:
@@ -292,7 +182,7 @@ class EntryReader:
         deliverable = self.new_deliverable(item.number, head, item.line, checkbox=True, kind="box")
         deliverable.status = "done" if item.box else "open"
         if head.done and not item.box:
-            self.warn(item.line, N_("document.warn.claims_done"), text=_short(first))
+            self.warn(item.line, N_("document.warn.claims_done"), text=short(first))
         own = own_priority(first)
         if own:
             self.facts[id(deliverable)].priority = own
@@ -340,7 +230,7 @@ class EntryReader:
         if inline := due_in(item.text, base=None, language=self.plan.language):
             self.facts[id(target)].item_dues.append((entry, inline.text))
         if not item.box and any(mark in item.text for mark in DONE_MARKERS):
-            self.warn(item.line, N_("document.warn.claims_done"), text=_short(item.text))
+            self.warn(item.line, N_("document.warn.claims_done"), text=short(item.text))
         target.items.append(entry)
         self.readings[item.line] = "item"
         self.end_text()
@@ -362,18 +252,14 @@ class EntryReader:
     def _plain_item(self, item: ListItem, depth: int) -> None:
         """A bullet without a box: a field of the open deliverable, a note, or the parent of boxes."""
         first = item.text.strip()
-        if self.deliverable is not None and self.read_field(first, checked=None, line=item.line):
-            return
-        if "☐" in first or "☑" in first:
-            self.warn(item.line, N_("document.warn.odd_box"), text=_short(first))
-        if not self.work_seen:
+        field = self.deliverable is not None and self.read_field(first, checked=None, line=item.line)
+        if not field and ("☐" in first or "☑" in first):
+            self.warn(item.line, N_("document.warn.odd_box"), text=short(first))
+        if not field and not self.work_seen:
             self._roster(item)
         nested = [child for child in item.children if child.kind == "list" and _has_boxes(child)]
-        if not nested:
-            self.keep_lines(item.line, item.end)
-            return
-        own_end = min(child.line for child in nested)
-        self.keep_lines(item.line, own_end)
+        own_end = min((child.line for child in nested), default=item.end)
+        self.keep_lines(item.line + 1 if field else item.line, own_end)
         for child in item.children:
             if child.line < own_end:
                 continue
@@ -409,41 +295,6 @@ class EntryReader:
 
     # -- fields -----------------------------------------------------------------------------------------
 
-    def read_field(self, text: str, *, checked: bool | None, line: int) -> bool:
-        """Read an evidence, owner, due or priority line of the open deliverable; tell whether it was one."""
-        deliverable = self.deliverable
-        if deliverable is None or ":" not in text:
-            return False
-        evidence = lines.match_label(text, EVIDENCE_LABELS)
-        if evidence and deliverable.evidence is None:
-            deliverable.evidence = evidence[1]
-            deliverable.evidence_done = bool(checked)
-            self.plan.evidence_label = self.plan.evidence_label or evidence[0]
-            self.readings[line] = "evidence"
-        elif checked is not None:
-            return False
-        elif found := lines.match_label(text, OWNER_LABELS):
-            deliverable.owners = owners.label_owners(found[1])
-            deliverable.owner_heading = None
-            self.readings[line] = "owner"
-        elif found := lines.match_label(text, DUE_LABELS):
-            self.facts[id(deliverable)].due_text = found[1]
-            self.readings[line] = "due"
-        elif (found := lines.match_label(text, PRIORITY_LABELS)) and (level := _priority_word(found[1])):
-            self.facts[id(deliverable)].priority = level
-            self.readings[line] = "priority"
-        else:
-            return False
-        self.end_text()
-        return True
-
-
-def _priority_word(text: str) -> Priority | None:
-    """`Priority: blocker` as the exporter writes it, else whatever a priority column would say."""
-    words = fold(text).strip()
-    exact: dict[str, Priority] = {"blocker": "blocker", "high": "high", "normal": "normal"}
-    return exact.get(words) or cell_priority(text)
-
 
 def _completed_entry(text: str) -> bool:
     """`✅ **Runbook** ...` or `**Runbook**` in a completed section; other bullets there are notes."""
@@ -464,8 +315,3 @@ def _says_signoff(text: str) -> bool:
 
 def _says_by_role(text: str) -> bool:
     return any(words in fold(text) for words in _BY_ROLE)
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:59] + "…"

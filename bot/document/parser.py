@@ -13,10 +13,11 @@ import re
 from bot.document import lines, owners
 from bot.document.dates import heading_due
 from bot.document.deadlines import parse_date, resolve_deadline
-from bot.document.entries import EntryReader, Head
+from bot.document.entries import EntryReader
 from bot.document.markdown import Block, read_blocks
 from bot.document.plan import Language, Plan, RoleList, Section, SectionKind
 from bot.document.priorities import heading_priority
+from bot.document.reading import Head
 from bot.document.settle import SectionDraft, settle_plan
 from bot.document.tables import read_table
 from bot.document.vocabulary import (
