@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.document.priorities import cell_priority, heading_priority, own_priority
+from bot.document.priorities import cell_priority, heading_priority, own_priority, step_is_blocking
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,8 @@ def test_heading_priorities(heading: str, priority: tuple[str, bool]) -> None:
 def test_own_priority_only_when_stated_outright() -> None:
     assert own_priority("**Ejecutar suite completa de tests** `P0` `2SP`") == "blocker"
     assert own_priority("Check CI run on the tag / BLOCKING for all further activity") == "blocker"
-    assert own_priority("File failures as `release-blocker` issues") == "blocker"
+    assert own_priority("File failures as `release-blocker` issues") is None
+    assert own_priority("Check that master-blocking tests are green") is None
     assert own_priority("🟠 Rotate keys") == "high"
     assert own_priority("Fix a critical bug in the parser") is None
     assert own_priority("Crear PR con todos los commits") is None
@@ -41,3 +42,10 @@ def test_own_priority_only_when_stated_outright() -> None:
 )  # fmt: skip
 def test_priority_columns(cell: str, priority: str | None) -> None:
     assert cell_priority(cell) == priority
+
+
+def test_a_step_that_says_it_blocks_makes_its_deliverable_a_blocker() -> None:
+    assert step_is_blocking("DEV: Check CI run on the tag / BLOCKING for all further activity")
+    assert step_is_blocking("Go / No-Go: should be clear a day ahead")
+    assert not step_is_blocking("Checked in with ci-signal: master-blocking tests are all green")
+    assert not step_is_blocking("Review all release-blocking issues")

@@ -111,6 +111,9 @@ def deliverable_head(number: int | None, text: str) -> DeliverableHead:
         leftover, done = _take_fields(head, bold.group("rest"))
         head.detail = leftover.removeprefix(":").strip() or None
         head.done = done or any(mark in bold.group("pre") for mark in DONE_MARKERS)
+        label = head.title.removesuffix(":").strip()
+        if head.title.endswith(":") and head.detail and head.ref is None and _REF.fullmatch(label):
+            head.ref, head.title, head.detail = label, head.detail, None  # `**CRIT-001:** Fix the injection`
     else:
         head.title, head.done = _take_fields(head, text)
     return head

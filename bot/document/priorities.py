@@ -16,8 +16,12 @@ _LEVEL = re.compile(r"(?<![\w-])p([0-3])(?![\w-])")
 _LEVELS: dict[str, Priority] = {"0": "blocker", "1": "high", "2": "normal", "3": "normal"}
 _MOSCOW = re.compile(r"^\W*(must|should|could|nice)[\s-]+(?:have|to[\s-]+have)\b")
 _MOSCOW_LEVELS: dict[str, Priority] = {"must": "blocker", "should": "high", "could": "normal", "nice": "normal"}
+# A blocker word on its own (`master-blocking tests` and `release-blocker issues` talk about other things).
 _BLOCKING = re.compile(
-    r"\b(blockers?|blocking|release[- ]blocker|bloqueante\w*|bloqueador\w*|go\s*/\s*no[- ]go|showstopper)\b"
+    r"(?<![\w-])(blockers?|blocking|bloqueante\w*|bloqueador\w*|go\s*/\s*no[- ]go|showstopper)(?![\w-])"
+)
+_SHOUTED_BLOCKING = re.compile(
+    r"(?<![\w-])(?:BLOCKING|BLOCKERS?|BLOQUEANTE|BLOQUEADOR|P0)(?![\w-])|^\W*🔴|(?i:go\s*/\s*no[- ]go)"
 )
 _WORDS: tuple[tuple[re.Pattern[str], Priority], ...] = (
     (re.compile(r"\b(critic\w*|urgent\w*|alta|alto|high|importante?s?|important)\b"), "high"),
@@ -51,6 +55,12 @@ def own_priority(text: str) -> Priority | None:
     if _BLOCKING.search(words):
         return "blocker"
     return None
+
+
+def step_is_blocking(text: str) -> bool:
+    """A step that says it blocks (`/ BLOCKING for all further activity`, `P0`, `🔴 ...`, a go/no-go) makes
+    its deliverable a blocker; a step that merely mentions blocking tests does not."""
+    return bool(_SHOUTED_BLOCKING.search(text))
 
 
 def cell_priority(text: str) -> Priority | None:

@@ -15,7 +15,7 @@ from bot.document.dates import heading_due, read_due
 from bot.document.deadlines import resolve_deadline
 from bot.document.lines import is_rule
 from bot.document.plan import Deliverable, DocumentError, Plan, Section
-from bot.document.priorities import own_priority
+from bot.document.priorities import step_is_blocking
 from bot.document.vocabulary import WORDS
 from bot.i18n import N_, t
 
@@ -150,7 +150,7 @@ def _owners_and_priority_from_items(reader: DocumentParser, deliverable: Deliver
     if not deliverable.owners:
         named = [owner for item in deliverable.items for owner in item.owners]
         deliverable.owners = list(dict.fromkeys(named))
-    if any(own_priority(item.text) == "blocker" for item in deliverable.items):
+    if any(step_is_blocking(item.text) for item in deliverable.items):
         deliverable.priority = "blocker"
     if not deliverable.owners and deliverable.status == "open":
         reader.warn(deliverable.line - 1, N_("document.warn.no_owner"), title=deliverable.title)
