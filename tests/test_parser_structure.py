@@ -163,6 +163,13 @@ def test_front_matter_keys_say_what_heuristics_cannot_know() -> None:
     assert plan.deliverables[0].due == date(2025, 3, 10)
 
 
+def test_boxes_markdown_does_not_know_are_reported_with_their_line() -> None:
+    plan = parse_document("# P\n\n## Tasks\n\n- [ ] one\n- [>] in progress\n- **Ready:** ☐ SÍ / ☐ NO\n")
+    assert [(w.line, w.key) for w in plan.warnings if w.key == "document.warn.odd_box"] == [
+        (6, "document.warn.odd_box"), (7, "document.warn.odd_box"),
+    ]  # fmt: skip
+
+
 def test_an_unreadable_date_stays_in_the_text_with_a_warning() -> None:
     plan = parse_document("# R\n\n## Sign-offs\n\n- [ ] QA **Due {{ env.qaDueDate }}**\n- [ ] Product\n")
     items = plan.deliverables[0].items

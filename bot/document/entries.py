@@ -12,6 +12,8 @@ A box's state is its own: `[x]` done, `[ ]` open, whatever a heading or the text
 
 from __future__ import annotations
 
+import re
+
 from bot.document import lines, owners
 from bot.document.dates import due_in
 from bot.document.markdown import Block, ListItem
@@ -32,6 +34,7 @@ from bot.i18n import N_
 _FIELD_LABELS = f"{OWNER_LABELS}|{DUE_LABELS}|{EVIDENCE_LABELS}|{PRIORITY_LABELS}"
 _SIGNOFF = ("sign-off", "signoff", "sign off", "aprobacion", "aprovac", "approval", "firma", "assinatura")
 _BY_ROLE = ("por rol", "by role", "per role", "por papel")
+_ODD_BOX = re.compile(r"^\[[^\[\]xX ]\]\s")  # `[>] in progress`, `[!] blocked`: a box markdown does not know
 
 
 class EntryReader(ReadingState):
@@ -253,7 +256,7 @@ class EntryReader(ReadingState):
         """A bullet without a box: a field of the open deliverable, a note, or the parent of boxes."""
         first = item.text.strip()
         field = self.deliverable is not None and self.read_field(first, checked=None, line=item.line)
-        if not field and ("☐" in first or "☑" in first):
+        if not field and ("☐" in first or "☑" in first or _ODD_BOX.match(first)):
             self.warn(item.line, N_("document.warn.odd_box"), text=short(first))
         if not field and not self.work_seen:
             self._roster(item)

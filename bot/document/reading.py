@@ -38,7 +38,7 @@ class Head:
 class Facts:
     """What settling needs to know about a deliverable beyond the dataclass: where its dates came from."""
 
-    kind: str  # numbered, heading, box or row: how the document wrote it
+    kind: str  # numbered, numbered_heading, heading, box, row or completed: how the document wrote it
     due_text: str | None = None  # its own `Due:` value or inline due
     heads: list[str] = field(default_factory=list)  # the due sources of the headings above, innermost first
     priority: Priority | None = None  # stated by its own text, cell or field
@@ -126,7 +126,7 @@ class ReadingState:
                 return list(head.owners), head.text
         return list(self.section_owners), self.section_heading
 
-    # -- lists -----------------------------------------------------------------------------------------
+    # -- fields ----------------------------------------------------------------------------------------
 
     def read_field(self, text: str, *, checked: bool | None, line: int) -> bool:
         """Read an evidence, owner, due or priority line of the open deliverable; tell whether it was one."""
