@@ -21,19 +21,19 @@ from bot.document.plan import Deliverable, Item, Section
 from bot.document.priorities import own_priority
 from bot.document.reading import Facts, Head, ReadingState, short
 from bot.document.vocabulary import (
+    BY_ROLE_WORDS,
     DONE_MARKERS,
     DUE_LABELS,
     EVIDENCE_LABELS,
     OWNER_LABELS,
     PRIORITY_LABELS,
+    SIGNOFF_WORDS,
     WORDS,
     fold,
 )
 from bot.i18n import N_
 
 _FIELD_LABELS = f"{OWNER_LABELS}|{DUE_LABELS}|{EVIDENCE_LABELS}|{PRIORITY_LABELS}"
-_SIGNOFF = ("sign-off", "signoff", "sign off", "aprobacion", "aprovac", "approval", "firma", "assinatura")
-_BY_ROLE = ("por rol", "by role", "per role", "por papel")
 _ODD_BOX = re.compile(r"^\[[^\[\]xX ]\]\s")  # `[>] in progress`, `[!] blocked`: a box markdown does not know
 
 
@@ -313,8 +313,8 @@ def _has_boxes(block: Block) -> bool:
 
 def _says_signoff(text: str) -> bool:
     words = fold(text)
-    return any(word in words for word in _SIGNOFF)
+    return any(word in words for word in SIGNOFF_WORDS)
 
 
 def _says_by_role(text: str) -> bool:
-    return any(words in fold(text) for words in _BY_ROLE)
+    return any(words in fold(text) for words in BY_ROLE_WORDS)

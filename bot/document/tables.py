@@ -21,6 +21,7 @@ from bot.document.vocabulary import (
     ITEM_COLUMNS,
     OWNER_COLUMNS,
     PRIORITY_COLUMNS,
+    REF_COLUMNS,
     STATUS_COLUMNS,
     clean_title,
     fold,
@@ -30,7 +31,6 @@ from bot.document.vocabulary import (
 if TYPE_CHECKING:
     from bot.document.entries import EntryReader
 
-_REF_COLUMNS = frozenset(("#", "id", "no", "nº", "n°", "num", "numero", "ref", "codigo", "code"))
 _DONE = re.compile(
     r"^(?:✅|✔|☑|\[x\]|(?:done|hecho|completad[oa]|completo|feito|conclu[ií]d[oa]|ok|s[ií]|yes)\b)", re.I
 )
@@ -69,7 +69,7 @@ def _columns(header: list[str], rows: list[Row]) -> Columns:
         name = fold(strip_emoji(cell)).replace("*", "").replace("_", " ").strip(" :")
         for attribute, names in (
             ("item", ITEM_COLUMNS), ("owner", OWNER_COLUMNS), ("due", DUE_COLUMNS), ("status", STATUS_COLUMNS),
-            ("priority", PRIORITY_COLUMNS), ("ref", _REF_COLUMNS),
+            ("priority", PRIORITY_COLUMNS), ("ref", REF_COLUMNS),
         ):  # fmt: skip
             if getattr(found, attribute) is None and (name in names or name.split(" ")[0] in names):
                 setattr(found, attribute, index)

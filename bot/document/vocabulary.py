@@ -65,6 +65,11 @@ DUE_COLUMNS = frozenset(
 )  # fmt: skip
 STATUS_COLUMNS = frozenset(("status", "estado", "situacao", "state", "done", "hecho", "ok", "listo", "feito"))
 SIGNATURE_COLUMNS = frozenset(("firma", "signature", "assinatura", "sign-off", "sign off", "aprobado", "approved"))
+REF_COLUMNS = frozenset(("#", "id", "no", "nº", "n°", "num", "numero", "ref", "codigo", "code"))
+# A heading or item that asks for approvals: a box there that is a role (`QA **Due ...**`) is that role's.
+SIGNOFF_WORDS = ("sign-off", "signoff", "sign off", "aprobacion", "aprovac", "approval", "firma", "assinatura")
+# A heading that introduces per-role lists (`#### Tareas por Rol:`) is no title for the work under it.
+BY_ROLE_WORDS = ("por rol", "by role", "per role", "por papel")
 PRIORITY_COLUMNS = frozenset(("prioridad", "priority", "prioridade", "tipo", "type", "severidad", "severity"))
 BOX_CELLS = {"☐": False, "□": False, "[ ]": False, "☑": True, "☑️": True, "☒": True, "[x]": True, "[X]": True}
 
