@@ -14,7 +14,8 @@ import importlib
 import logging
 import pkgutil
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt, parser_block
@@ -35,9 +36,10 @@ class Block:
     text: str = ""  # a heading's or paragraph's source text; html, code and front matter as written
     level: int = 0  # a heading's level
     ordered: bool = False  # a list's kind
-    items: list[ListItem] = field(default_factory=list)  # a list's items
-    rows: list[Row] = field(default_factory=list)  # a table's rows, the header row first
-    children: list[Block] = field(default_factory=list)  # a block quote's blocks
+    # Shared empty tuples by default: a document has tens of thousands of paragraphs, which hold none of these.
+    items: Sequence[ListItem] = ()  # a list's items
+    rows: Sequence[Row] = ()  # a table's rows, the header row first
+    children: Sequence[Block] = ()  # a block quote's blocks
 
 
 @dataclass(slots=True)
@@ -49,7 +51,7 @@ class ListItem:
     number: int | None  # 3 for `3. text`
     box: bool | None  # True ticked, False open, None no checkbox
     text: str  # its first paragraph, after the checkbox ("" when it opens with something else)
-    children: list[Block] = field(default_factory=list)  # every block inside, the first paragraph too
+    children: Sequence[Block] = ()  # every block inside, the first paragraph too
 
 
 @dataclass(slots=True)
@@ -113,17 +115,15 @@ def _blocks(tokens: list[Token], index: int, closing: str) -> tuple[list[Block],
             blocks.append(Block("heading", start, end, tokens[index + 1].content, int(token.tag[1])))
             index += 3
         elif kind in ("bullet_list_open", "ordered_list_open"):
-            block = Block("list", start, end, ordered=kind == "ordered_list_open")
-            index = _list_items(tokens, index + 1, block)
-            blocks.append(block)
+            items, index = _list_items(tokens, index + 1)
+            blocks.append(Block("list", start, end, ordered=kind == "ordered_list_open", items=items))
         elif kind == "blockquote_open":
             children, index = _blocks(tokens, index + 1, "blockquote_close")
             blocks.append(Block("quote", start, end, children=children))
             index += 1
         elif kind == "table_open":
-            block = Block("table", start, end)
-            index = _table_rows(tokens, index + 1, block)
-            blocks.append(block)
+            rows, index = _table_rows(tokens, index + 1, start)
+            blocks.append(Block("table", start, end, rows=rows))
         else:
             name = {"code_block": "code", "html_block": "html"}.get(kind, kind)
             blocks.append(Block(name, start, end, text=token.content))
@@ -131,7 +131,8 @@ def _blocks(tokens: list[Token], index: int, closing: str) -> tuple[list[Block],
     return blocks, index
 
 
-def _list_items(tokens: list[Token], index: int, block: Block) -> int:
+def _list_items(tokens: list[Token], index: int) -> tuple[list[ListItem], int]:
+    items: list[ListItem] = []
     while tokens[index].type == "list_item_open":
         token = tokens[index]
         start, end = token.map if token.map else (0, 0)
@@ -143,19 +144,18 @@ def _list_items(tokens: list[Token], index: int, block: Block) -> int:
             box = _BOX.match(first.text)
             item.box = None if box is None else box.group(1) != " "
             item.text = first.text[box.end() :] if box else first.text
-        block.items.append(item)
+        items.append(item)
         index += 1
-    return index + 1  # the list's closing token
+    return items, index + 1  # past the list's closing token
 
 
-def _table_rows(tokens: list[Token], index: int, block: Block) -> int:
-    row: Row | None = None
+def _table_rows(tokens: list[Token], index: int, line: int) -> tuple[list[Row], int]:
+    rows: list[Row] = []
     while tokens[index].type != "table_close":
         token = tokens[index]
         if token.type == "tr_open":
-            row = Row(token.map[0] if token.map else block.line, [])
-            block.rows.append(row)
-        elif token.type == "inline" and row is not None:
-            row.cells.append(token.content.strip())
+            rows.append(Row(token.map[0] if token.map else line, []))
+        elif token.type == "inline" and rows:
+            rows[-1].cells.append(token.content.strip())
         index += 1
-    return index + 1
+    return rows, index + 1

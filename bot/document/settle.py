@@ -8,6 +8,7 @@ own while they are unique; repeated or missing ones get the next free numbers, i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -219,7 +220,7 @@ def _raw_blocks(reader: DocumentParser, start: int, end: int, fenced: set[int]) 
     return blocks
 
 
-def _fenced_lines(blocks: list[Block]) -> set[int]:
+def _fenced_lines(blocks: Sequence[Block]) -> set[int]:
     found: set[int] = set()
     for block in blocks:
         if block.kind in ("fence", "code"):

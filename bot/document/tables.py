@@ -9,6 +9,7 @@ milestones, figures) is kept as text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,7 +64,7 @@ def read_table(reader: EntryReader, block: Block) -> None:
     reader.deliverable = None
 
 
-def _columns(header: list[str], rows: list[Row]) -> Columns:
+def _columns(header: list[str], rows: Sequence[Row]) -> Columns:
     found = Columns()
     for index, cell in enumerate(header):
         name = fold(strip_emoji(cell)).replace("*", "").replace("_", " ").strip(" :")
