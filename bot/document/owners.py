@@ -105,8 +105,8 @@ def item_owners(text: str, *, named_above: bool = False) -> list[str]:
     trailing = _TRAILING.search(text) if ")" in text[-4:] else None
     if trailing:
         found += _parenthetical_owners(trailing.group(1), labelled_only=named_above)
-    if not found:
-        subject = _SUBJECT.match(text)
+    if not found and any(word.lower() in ROLE_NOUNS for word in text.split(None, 5)[:5]):
+        subject = _SUBJECT.match(text)  # only when a role noun opens the sentence: the pattern is not cheap
         if subject and _ends_with_role_noun(subject.group("role")):
             found.append(subject.group("role"))
     found += [handle for handle in _owning_handles(text) if handle not in found]
