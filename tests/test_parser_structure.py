@@ -49,6 +49,24 @@ def test_bold_or_self_described_boxes_are_deliverables_with_their_children_as_it
     )
 
 
+def test_a_plain_box_with_boxes_under_it_is_a_deliverable_and_so_are_its_siblings() -> None:
+    plan = parse_document(
+        "# Entregable\n\n## Partes\n\n- [X] Análisis (Lud)\n- [ ] Propuesta:\n  - [X] Objetivos (Juli)\n"
+        "  - [ ] Alcance\n    - [ ] Riesgos\n"
+    )
+    analysis, proposal = plan.deliverables
+    assert (analysis.title, analysis.status, analysis.checkbox, analysis.owners) == (
+        "Análisis (Lud)",
+        "done",
+        True,
+        ["Lud"],
+    )
+    assert (proposal.status, proposal.owners) == ("open", ["Juli"])  # two of its children ticked, not the box
+    assert [(i.text, i.done, i.depth) for i in proposal.items] == [
+        ("Objetivos (Juli)", True, 0), ("Alcance", False, 0), ("Riesgos", False, 1),
+    ]  # fmt: skip
+
+
 def test_boxes_with_no_heading_above_are_deliverables_any_marker_any_case() -> None:
     plan = parse_document("* [ ] Review release (product owner)\n+ [X] Create binaries (release manager)\n- [ ] Tag\n")
     assert [(d.title, d.status, d.owners) for d in plan.deliverables] == [

@@ -4,8 +4,9 @@ Every task box outside code and HTML comments becomes something to tick, whateve
 - a numbered entry (`1. **Title**`, the seed's) is a deliverable, the boxes under it its items;
 - a box list right under a heading (or a bold line) makes that heading the deliverable and the boxes
   its items, at any depth: a titled group of steps reads in Slack as one checklist with one number;
-- boxes that stand on their own (a bold title, their own `Owner:`/`ETA:`/`Evidence:` lines, or no
-  heading above them at all) are deliverables, with the boxes nested under them as items;
+- boxes that stand on their own (a bold title, boxes or their own `Owner:`/`ETA:`/`Evidence:` lines
+  under them, or no heading above them at all) are deliverables, with the boxes nested under them as
+  items; a list is read one way or the other as a whole, so its order stays the document's;
 - a table row with a box cell, or with an item and an owner or status column, is a deliverable.
 A box's state is its own: `[x]` done, `[ ]` open, whatever a heading or the text around says.
 """
@@ -71,6 +72,8 @@ class EntryReader(ReadingState):
             return True
         if self.deliverable is not None and self.deliverable_kind in ("numbered", "heading"):
             return False
+        if any(child.kind == "list" and _has_boxes(child) for item in boxes for child in item.children):
+            return True  # a box with boxes under it is a deliverable with its checklist, and so are its siblings
         return not self.heads and (self.current is None or self.current.heading_line is None)
 
     def _has_fields(self, item: ListItem) -> bool:

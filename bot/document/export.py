@@ -138,7 +138,8 @@ def _deliverable_text(
     done = "✅ " if deliverable.status == "done" or completed_entry else ""
     if deliverable.checkbox:
         done = "[x] " if deliverable.status == "done" else "[ ] "
-    title = f"{bullet}{done}**{deliverable.title}**"
+    fence = "__" if "**" in deliverable.title and "__" not in deliverable.title else "**"  # bold around bold
+    title = f"{bullet}{done}{fence}{deliverable.title}{fence}"
     if deliverable.ref:
         title += f" ({deliverable.ref})"
     if deliverable.detail:
