@@ -250,7 +250,7 @@ class DocumentParser(EntryReader):
         if self._pseudo_heading(block, following):
             return
         after_heading = self.previous is not None and self.previous.kind == "heading"
-        if after_heading and self.heads and heading_due(block.text, base=None, language="es") is not None:
+        if after_heading and self.heads and heading_due(block.text, base=None, language=self.plan.language) is not None:
             self.heads[-1].due_source = block.text  # `**📅 22 - 28 de Septiembre de 2025**` under a phase heading
         for offset, text in enumerate(block.text.split("\n")):
             index = block.line + offset
