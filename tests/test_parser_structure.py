@@ -188,6 +188,13 @@ def test_boxes_markdown_does_not_know_are_reported_with_their_line() -> None:
     ]  # fmt: skip
 
 
+def test_an_unreadable_due_field_stays_in_sight() -> None:
+    plan = parse_document("# R\n\n## Steps\n\n1. **Ship** — Due: {{ env.releaseDate }}\n   - [ ] Tag\n")
+    (ship,) = plan.deliverables
+    assert (ship.title, ship.due, ship.detail) == ("Ship", None, "({{ env.releaseDate }})")
+    assert [w.line for w in plan.warnings if w.key == "document.warn.unreadable_date"] == [5]
+
+
 def test_an_unreadable_date_stays_in_the_text_with_a_warning() -> None:
     plan = parse_document("# R\n\n## Sign-offs\n\n- [ ] QA **Due {{ env.qaDueDate }}**\n- [ ] Product\n")
     items = plan.deliverables[0].items

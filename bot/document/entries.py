@@ -183,9 +183,10 @@ class EntryReader(ReadingState):
             named = owners.item_owners(first, named_above=bool(self.context_owners()[0]))
             head.owners = named or None
             self._note_bare_name(first, named)
-        if head.due_text is None and (inline := due_in(first, base=None, language=self.plan.language)):
-            head.due_text = inline.text
+        inline = due_in(first, base=None, language=self.plan.language) if head.due_text is None else None
+        head.due_text = inline.text if inline else head.due_text
         deliverable = self.new_deliverable(item.number, head, item.line, checkbox=True, kind="box")
+        self.facts[id(deliverable)].due_visible = inline is not None
         deliverable.status = "done" if item.box else "open"
         if head.done and not item.box:
             self.warn(item.line, N_("document.warn.claims_done"), text=short(first))

@@ -44,6 +44,7 @@ class Facts:
     priority: Priority | None = None  # stated by its own text, cell or field
     item_dues: list[tuple[Item, str]] = field(default_factory=list)
     signoff: bool | None = None  # whether its heading or title asks for sign-offs (worked out once)
+    due_visible: bool = False  # its due text is still in its title (an inline `📅 ...`, `by ...`)
 
 
 class ReadingState:

@@ -114,6 +114,8 @@ def _dates(reader: DocumentParser, deliverable: Deliverable, section: Section) -
         deliverable.due = own.due if own else None
         if own is not None and not own.readable:
             reader.warn(deliverable.line - 1, N_("document.warn.unreadable_date"), text=own.text)
+            if not facts.due_visible:  # a `Due:` field or column it could not read stays in sight, as written
+                deliverable.detail = " ".join(filter(None, [deliverable.detail, f"({own.text})"]))
     for item, text in facts.item_dues:
         found_due = read_due(text, base=base, language=language)
         if found_due is not None:
