@@ -149,5 +149,6 @@ def test_portuguese_is_recognised_and_table_rows_carry_their_columns() -> None:
     assert (landing.ref, landing.priority, landing.owners, landing.status, landing.checkbox) == (
         "1.1", "blocker", ["Frontend"], "open", False,
     )  # fmt: skip
+    assert landing.due == date(2025, 11, 1)  # the document's `Target Date: 01 de novembro de 2025`
     (rls,) = by_title(plan, "RLS security audit")
     assert rls.owners == ["QA", "Security"]

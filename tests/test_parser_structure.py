@@ -188,6 +188,13 @@ def test_boxes_markdown_does_not_know_are_reported_with_their_line() -> None:
     ]  # fmt: skip
 
 
+def test_the_documents_target_date_is_the_due_date_of_work_that_names_none() -> None:
+    plan = parse_document("# Go-live\n\n**Target Date:** 01 de novembro de 2025\n\n## Must-Have\n\n- [x] Auth\n"
+                          "- [ ] Deploy (prazo: 30/10)\n")  # fmt: skip
+    assert plan.deliverables[0].due == date(2025, 11, 1)
+    assert plan.deliverables[0].items[1].due == date(2025, 10, 30)
+
+
 def test_an_unreadable_due_field_stays_in_sight() -> None:
     plan = parse_document("# R\n\n## Steps\n\n1. **Ship** — Due: {{ env.releaseDate }}\n   - [ ] Tag\n")
     (ship,) = plan.deliverables

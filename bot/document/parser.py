@@ -22,6 +22,7 @@ from bot.document.settle import SectionDraft, settle_plan
 from bot.document.tables import read_table
 from bot.document.vocabulary import (
     DATE_LABELS,
+    DUE_LABELS,
     OWNER_LABELS,
     TODAY_SUFFIX,
     UPDATED_LABELS,
@@ -64,6 +65,7 @@ class DocumentParser(EntryReader):
         self.section_heading: str | None = None
         self.started = False  # a section or deliverable began: the header zone is over
         self.consumed: set[int] = set()  # lines read as the document's date (left out of "other" sections)
+        self.document_due: str | None = None  # `**Target Date:** 01 de novembro de 2025` in the header
 
     # -- the pass over the document -------------------------------------------------------------
 
@@ -280,7 +282,12 @@ class DocumentParser(EntryReader):
         return True
 
     def _document_owner(self, text: str, index: int) -> None:
-        """`**Owner:** Technical Lead` before any deliverable is the document's own owner."""
+        """`**Owner:** Technical Lead` before any deliverable is the document's own owner; `**Target Date:** ...`
+        its own due date, for the work that names none."""
+        due = lines.match_label(text.strip(), DUE_LABELS)
+        if due and self.document_due is None:
+            self.document_due = due[1]
+            self.readings[index] = "due"
         found = lines.match_label(text.strip(), OWNER_LABELS)
         if found and not self.plan.owners:
             self.plan.owners = owners.label_owners(found[1])

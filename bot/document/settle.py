@@ -104,6 +104,9 @@ def _dates(reader: DocumentParser, deliverable: Deliverable, section: Section) -
     base, language = reader.plan.date, reader.plan.language
     facts = reader.facts[id(deliverable)]
     deliverable.due = section.due
+    if deliverable.due is None and section.milestone is None and reader.document_due:
+        whole = read_due(reader.document_due, base=base, language=language)
+        deliverable.due = whole.due if whole else None
     for source in facts.heads:
         found = heading_due(source, base=base, language=language)
         if found:
