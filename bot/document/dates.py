@@ -60,7 +60,7 @@ def due_in(text: str, *, base: date | None, language: str) -> DueText | None:
     return None
 
 
-def read_due(text: str, *, base: date | None, language: str) -> DueText | None:
+def read_due(text: str, *, base: date | None, language: str, prefer: str = "future") -> DueText | None:
     """Read a due text (a field's value, a column's cell): a date, a relative deadline, or unreadable.
 
     None when the text says nothing about a date at all (`TBD`, `Pendiente`, words only).
@@ -77,7 +77,7 @@ def read_due(text: str, *, base: date | None, language: str) -> DueText | None:
     deadline = resolve_deadline(text, base, day_first=day_first)
     if deadline and deadline.due:
         return DueText(text, deadline.due)
-    read = _dateparser(_last_of_range(text), base, language)
+    read = _dateparser(_last_of_range(text), base, language, prefer)
     if read:
         return DueText(text, read)
     if deadline and deadline.milestone is None and deadline.due is None:
@@ -85,7 +85,7 @@ def read_due(text: str, *, base: date | None, language: str) -> DueText | None:
     return DueText(text, None, readable=False) if re.search(r"\d", text) else None
 
 
-def heading_due(text: str, *, base: date | None, language: str) -> date | None:
+def heading_due(text: str, *, base: date | None, language: str, prefer: str = "future") -> date | None:
     """The date a heading or the line under it is about: `Monday, Jan 6`, `2025-11-06`, `22 - 28 de
     Septiembre de 2025` (the end of a range), `(3 días)`; None for a heading that names no date."""
     words = " ".join(re.sub(r"[*_`📅🗓️]", " ", text).split())
@@ -93,7 +93,7 @@ def heading_due(text: str, *, base: date | None, language: str) -> date | None:
     core = re.sub(r"\([^()]*\)", " ", words).strip(" .:-")
     if re.search(r"\d", core) and len(core) <= 60:
         for segment in dict.fromkeys([core, *re.split(r"\s+[-–—]\s+|:\s+", core)]):
-            found = _date_in_heading(segment.strip(" .:-"), base, language)
+            found = _date_in_heading(segment.strip(" .:-"), base, language, prefer)
             if found:
                 return found
     if parenthetical and _DURATION.match(parenthetical.group(1).strip()):
@@ -102,13 +102,13 @@ def heading_due(text: str, *, base: date | None, language: str) -> date | None:
     return None
 
 
-def _date_in_heading(words: str, base: date | None, language: str) -> date | None:
+def _date_in_heading(words: str, base: date | None, language: str, prefer: str) -> date | None:
     found = parse_date(words, day_first=language != "en")
     if found:
         return found
     if not _looks_like_a_date(words):
         return None
-    return _dateparser(re.sub(r"\b\d{1,2}-(\d{1,2})/", r"\1/", _last_of_range(words)), base, language)
+    return _dateparser(re.sub(r"\b\d{1,2}-(\d{1,2})/", r"\1/", _last_of_range(words)), base, language, prefer)
 
 
 def _looks_like_a_date(text: str) -> bool:
@@ -129,14 +129,16 @@ def _last_of_range(text: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _dateparser(text: str, base: date | None, language: str) -> date | None:
+def _dateparser(text: str, base: date | None, language: str, prefer: str = "future") -> date | None:
+    """Read a date with dateparser; a date without a year is the first one after `base` (`prefer="future"`,
+    from the document's date) or the last one before it (`"past"`, from a target date)."""
     import dateparser
 
     languages = [language, *(other for other in ("es", "en", "pt") if other != language)]
     reference = datetime.combine(base or date.today(), datetime.min.time())
     settings = {
         "RELATIVE_BASE": reference,
-        "PREFER_DATES_FROM": "future",
+        "PREFER_DATES_FROM": prefer,
         "DATE_ORDER": "MDY" if language == "en" else "DMY",
         "REQUIRE_PARTS": ["day", "month"],
         "RETURN_AS_TIMEZONE_AWARE": False,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.document.dates import heading_due, read_due
@@ -101,26 +102,26 @@ def _settle_section(reader: DocumentParser, draft: SectionDraft, end: int, fence
 
 
 def _dates(reader: DocumentParser, deliverable: Deliverable, section: Section) -> None:
-    base, language = reader.plan.date, reader.plan.language
+    base, language, prefer = _reference(reader)
     facts = reader.facts[id(deliverable)]
     deliverable.due = section.due
     if deliverable.due is None and section.milestone is None and reader.document_due:
-        whole = read_due(reader.document_due, base=base, language=language)
+        whole = read_due(reader.document_due, base=base, language=language, prefer=prefer)
         deliverable.due = whole.due if whole else None
     for source in facts.heads:
-        found = heading_due(source, base=base, language=language)
+        found = heading_due(source, base=base, language=language, prefer=prefer)
         if found:
             deliverable.due = found
             break
     if facts.due_text:
-        own = read_due(facts.due_text, base=base, language=language)
+        own = read_due(facts.due_text, base=base, language=language, prefer=prefer)
         deliverable.due = own.due if own else None
         if own is not None and not own.readable:
             reader.warn(deliverable.line - 1, N_("document.warn.unreadable_date"), text=own.text)
             if not facts.due_visible:  # a `Due:` field or column it could not read stays in sight, as written
                 deliverable.detail = " ".join(filter(None, [deliverable.detail, f"({own.text})"]))
     for item, text in facts.item_dues:
-        found_due = read_due(text, base=base, language=language)
+        found_due = read_due(text, base=base, language=language, prefer=prefer)
         if found_due is not None:
             item.due = found_due.due
             if not found_due.readable:
@@ -139,6 +140,16 @@ def _drop_empty_phases(reader: DocumentParser, draft: SectionDraft) -> None:
         if any(d.line > deliverable.line and _has_substance(d) for d in draft.deliverables):
             draft.deliverables.remove(deliverable)
             draft.section.body.extend(deliverable.notes)
+
+
+def _reference(reader: DocumentParser) -> tuple[date | None, str, str]:
+    """What a date without a year is read against: the document's date (the work comes after it), else its
+    target date (the work comes before it); and the document's language."""
+    language = reader.plan.language
+    if reader.plan.date is not None or not reader.document_due:
+        return reader.plan.date, language, "future"
+    target = read_due(reader.document_due, base=None, language=language)
+    return (target.due if target else None), language, "past"
 
 
 def _has_substance(deliverable: Deliverable) -> bool:
