@@ -121,11 +121,15 @@ class Plan:
 
     @property
     def roles(self) -> list[str]:
-        """Every role named by a deliverable or a today list, in first-seen order."""
+        """Every role named by a deliverable, an item or a today list, in first-seen order."""
         seen: dict[str, None] = {}
         for deliverable in self.deliverables:
             for role in deliverable.owners:
                 seen.setdefault(role, None)
+        for deliverable in self.deliverables:
+            for item in deliverable.items:
+                for role in item.owners:
+                    seen.setdefault(role, None)
         for role_list in self.today:
             seen.setdefault(role_list.role, None)
         return list(seen)
