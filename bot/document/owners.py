@@ -95,7 +95,8 @@ def item_owners(text: str, *, named_above: bool = False) -> list[str]:
     Under a role heading a bare parenthetical is who to ask, not who does it (`Solicitar reviews
     (Backend Lead + SRE)`): it names an owner there only with a label (`(owner: @maria)`).
     """
-    text = strip_emoji(text.split("\n", 1)[0]).replace("**", "").replace("__", "")
+    text = text.split("\n", 1)[0]
+    text = (text if text.isascii() else strip_emoji(text)).replace("**", "").replace("__", "")
     found: list[str] = []
     prefix = (_BRACKET.match(text) if text.startswith("[") else None) or (
         _PREFIX.match(text) if ":" in text[:45] else None
