@@ -62,3 +62,11 @@ def test_parse_and_import_end_with_the_summary(run, tmp_path: Path) -> None:
     assert code == 0 and "- [ ] QA: smoke test" in out and "Read: 1 deliverables, 2 items, 1 owners" in err
     code, out, _ = run("import", str(path))
     assert code == 0 and "Read: 1 deliverables, 2 items, 1 owners" in out
+
+
+def test_a_portuguese_document_is_answered_in_spanish_unless_language_says_otherwise() -> None:
+    from bot.i18n import choose_language
+
+    assert choose_language(person_language=None, setting="auto", plan_language="pt") == "es"
+    assert choose_language(person_language=None, setting="en", plan_language="pt") == "en"
+    assert choose_language(person_language="en", setting="auto", plan_language="pt") == "en"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings, SettingsError, get_settings
-from bot.document.plan import DocumentError
+from bot.document.plan import DocumentError, Plan
 from bot.i18n import LocalizedError, default_language, t, tn
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -82,7 +82,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if reading.plan.warnings else 0
 
 
-def _summary(plan: Any, lang: str, write: Callable[[str], object]) -> None:
+def _summary(plan: Plan, lang: str, write: Callable[[str], object]) -> None:
+    """How the document was read, in `lang`: counts, renumbering, the first warnings."""
     from bot.document.check import summary_lines
 
     for line in summary_lines(plan, lang):
