@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.document.owners import quote_role
+from bot.document.owners import heading_owners, quote_role
 from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
 from bot.document.vocabulary import (
     COMPLETED_MARKER,
     DEFAULT_MARKER,
+    OWNER_WORD,
     PRIORITY_MARKERS,
     PRIORITY_WORD,
     TODAY_MARKER,
@@ -100,8 +101,8 @@ def _deliverable_blocks(
 ) -> Iterator[str]:
     owner_heading: str | None = None
     for position, (index, deliverable) in enumerate(indexed, start=1):
-        wanted = _owner_heading(deliverable)
-        if wanted is None and owner_heading is not None:
+        wanted, owner_line = _owner_heading(deliverable)
+        if wanted is None and owner_heading is not None and not owner_line:
             wanted = words.unassigned  # an explicit "no owner" heading, not the previous owner's
         if wanted is not None and wanted != owner_heading:
             yield f"### {wanted}"
@@ -109,18 +110,22 @@ def _deliverable_blocks(
         entries = deliverable.evidence_entries + [
             link for link in links.get(index, []) if link not in deliverable.evidence_entries
         ]
-        yield _deliverable_text(deliverable, section, plan, words, entries, position)
+        yield _deliverable_text(deliverable, section, plan, words, entries, position, owner_line=owner_line)
         yield from deliverable.notes
 
 
-def _owner_heading(deliverable: Deliverable) -> str | None:
+def _owner_heading(deliverable: Deliverable) -> tuple[str | None, bool]:
+    """The owner heading to write over the deliverable, or (None, True) for an `Owner:` line under it instead:
+    a heading names owners only when it reads like a role (`### Kim` would read as a topic)."""
     named_by_items = list(dict.fromkeys(owner for item in deliverable.items for owner in item.owners))
     if not deliverable.owners or deliverable.owners == named_by_items:
-        return None  # nobody, or whoever its items name: they say it again when read back
+        return None, False  # nobody, or whoever its items name: they say it again when read back
     written = deliverable.owner_heading
-    if written and split_roles(_TRAILING_PARENTHETICAL.sub("", written)) == deliverable.owners:
-        return written
-    return " / ".join(quote_role(owner) for owner in deliverable.owners)
+    if not (written and split_roles(_TRAILING_PARENTHETICAL.sub("", written)) == deliverable.owners):
+        written = " / ".join(quote_role(owner) for owner in deliverable.owners)
+    if heading_owners(_TRAILING_PARENTHETICAL.sub("", written)) == deliverable.owners:
+        return written, False
+    return None, True
 
 
 def _deliverable_text(
@@ -130,8 +135,10 @@ def _deliverable_text(
     words: Words,
     entries: list[str],
     position: int,
+    *,
+    owner_line: bool = False,
 ) -> str:
-    """Return the deliverable's title line, checklist, evidence line and due line."""
+    """Return the deliverable's title line, checklist, evidence line, owner, due and priority lines."""
     completed_entry = section.kind == "completed"
     number = deliverable.number if deliverable.number is not None else position
     bullet = "- " if completed_entry and deliverable.number is None else f"{number}. "
@@ -151,6 +158,8 @@ def _deliverable_text(
         evidence = f" {deliverable.evidence}" if deliverable.evidence else ""
         lines.append(f"{pad}- [{tick}] {plan.evidence_label}:{evidence}")
         lines.extend(f"{pad}  - {entry}" for entry in entries)
+    if owner_line:
+        lines.append(f"{pad}- {OWNER_WORD[plan.language]}: {', '.join(deliverable.owners)}")
     if deliverable.due and deliverable.due != section.due:
         lines.append(f"{pad}- {words.due}: {deliverable.due.isoformat()}")
     if deliverable.priority != section.priority and not completed_entry:

@@ -50,7 +50,8 @@ class DocumentParser(EntryReader):
         self.blocks = read_blocks(text)
         self.front = _front_matter(self.blocks)
         said = self.front.get("language", "").lower()
-        language: Language = said if said in ("es", "en", "pt") else detect_language(text)  # type: ignore[assignment]
+        body = "\n".join(self.source[self.blocks[0].end :]) if self.front else text  # front matter keys are English
+        language: Language = said if said in ("es", "en", "pt") else detect_language(body)  # type: ignore[assignment]
         self.plan = Plan(title="", language=language)
         self.plan.evidence_label = ""
         self.day_first = self.plan.language != "en"
@@ -262,6 +263,8 @@ class DocumentParser(EntryReader):
                 continue
             if not any(draft.deliverables for draft in self.drafts):
                 self._document_owner(text, index)
+            if self.deliverable is None and self._heading_owner(text, index):
+                continue
             self.keep_lines(index, index + 1)
 
     def _pseudo_heading(self, block: Block, following: Block | None) -> bool:
@@ -279,6 +282,19 @@ class DocumentParser(EntryReader):
         self.push_head(self._head(match.group("text").strip(" :"), level, block.line, pseudo=True))
         self.keep_lines(block.line, block.end)
         self.end_text()
+        return True
+
+    def _heading_owner(self, text: str, index: int) -> bool:
+        """`**Owner**: Billing team` right under a heading: the work under that heading is theirs."""
+        found = lines.match_label(text.strip(), OWNER_LABELS)
+        if not found or (not self.heads and (self.current is None or self.current.heading_line is None)):
+            return False
+        named = owners.label_owners(found[1])
+        if self.heads:
+            self.heads[-1].named = named
+        else:
+            self.section_owners, self.section_heading = named, None
+        self.readings[index] = "owner"
         return True
 
     def _document_owner(self, text: str, index: int) -> None:

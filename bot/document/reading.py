@@ -32,6 +32,7 @@ class Head:
     due_source: str | None  # its text, or the date line under it
     pseudo: bool = False
     deliverable: Deliverable | None = None  # the deliverable its box list made of it
+    named: list[str] | None = None  # the owners an `Owner:` line right under it names
 
 
 @dataclass
@@ -123,6 +124,8 @@ class ReadingState:
     def context_owners(self) -> tuple[list[str], str | None]:
         """The owners named above: the innermost role heading, else a role section."""
         for head in reversed(self.heads):
+            if head.named is not None:
+                return list(head.named), None
             if head.owners is not None:
                 return list(head.owners), head.text
         return list(self.section_owners), self.section_heading

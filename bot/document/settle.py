@@ -83,6 +83,9 @@ def _settle_section(reader: DocumentParser, draft: SectionDraft, end: int, fence
         deadline = resolve_deadline(section.deadline, base, day_first=language != "en")
         if deadline:
             section.due, section.milestone = deadline.due, deadline.milestone
+    if section.due is None and section.milestone is None and section.heading:
+        base_day, _, prefer = _reference(reader)
+        section.due = heading_due(section.heading, base=base_day, language=language, prefer=prefer)  # `## Monday, Jan 6`
     for deliverable in draft.deliverables:
         _dates(reader, deliverable, section)
     _drop_empty_phases(reader, draft)

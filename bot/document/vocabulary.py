@@ -150,7 +150,8 @@ _ENGLISH = frozenset(
      "week", "before", "run", "create", "configure")
 )  # fmt: skip
 _PORTUGUESE = frozenset(
-    ("nao", "em", "uma", "sao", "voce", "tambem", "ate", "pelo", "pela", "ao", "aos", "seu", "sua", "isso",
+    ("nao", "em", "uma", "um", "sao", "voce", "tambem", "ate", "pelo", "pela", "ao", "aos", "seu", "sua", "isso",
+     "do", "da", "dos", "das", "nos", "nas", "ou", "textos",
      "muito", "mais", "hoje", "prazo", "dono", "entrega", "concluido", "pendente", "semana", "dias", "antes")
 )  # fmt: skip
 _PORTUGUESE_LETTERS = re.compile(r"ção|ções|[ãõ]")
