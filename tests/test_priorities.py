@@ -49,3 +49,10 @@ def test_a_step_that_says_it_blocks_makes_its_deliverable_a_blocker() -> None:
     assert step_is_blocking("Go / No-Go: should be clear a day ahead")
     assert not step_is_blocking("Checked in with ci-signal: master-blocking tests are all green")
     assert not step_is_blocking("Review all release-blocking issues")
+
+
+def test_a_priority_word_stated_as_one() -> None:
+    assert own_priority("**Renew the TLS certificate** — Critical") == "blocker"
+    assert own_priority("**Migrar los correos** — prioridad Alta") == "high"
+    assert own_priority("Update the docs (low)") == "normal"
+    assert own_priority("Fix a critical bug") is None

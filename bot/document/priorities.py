@@ -23,6 +23,12 @@ _BLOCKING = re.compile(
 _SHOUTED_BLOCKING = re.compile(
     r"(?<![\w-])(?:BLOCKING|BLOCKERS?|BLOQUEANTE|BLOQUEADOR|P0)(?![\w-])|^\W*🔴|(?i:go\s*/\s*no[- ]go)"
 )
+# A priority word stated as one: after a dash, in parentheses or after "priority" (`— Critical`, `prioridad Alta`).
+_STATED = re.compile(
+    r"(?:[—–]|\s-\s|\(|\bprioridad\b|\bpriority\b|\bprioridade\b)\s*:?\s*"
+    r"(critic\w*|urgent\w*|alta|alto|high|media|medio|medium|baja|bajo|low|baixa)\b"
+)
+_STATED_LEVELS: dict[str, Priority] = {"alta": "high", "alto": "high", "high": "high"}
 _WORDS: tuple[tuple[re.Pattern[str], Priority], ...] = (
     (re.compile(r"\b(critic\w*|urgent\w*|alta|alto|high|importante?s?|important)\b"), "high"),
     (re.compile(r"\b(media|medio|medium|normal|baja|bajo|low|baixa|recomendad\w*|recommended|nice)\b"), "normal"),
@@ -54,6 +60,14 @@ def own_priority(text: str) -> Priority | None:
         return _LEVELS[level.group(1)]
     if _BLOCKING.search(words):
         return "blocker"
+    stated = _STATED.search(words)
+    if stated:
+        word = stated.group(1)
+        return (
+            "blocker"
+            if word.startswith("critic")
+            else _STATED_LEVELS.get(word, "high" if word.startswith("urgent") else "normal")
+        )
     return None
 
 

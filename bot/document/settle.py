@@ -85,7 +85,8 @@ def _settle_section(reader: DocumentParser, draft: SectionDraft, end: int, fence
             section.due, section.milestone = deadline.due, deadline.milestone
     if section.due is None and section.milestone is None and section.heading:
         base_day, _, prefer = _reference(reader)
-        section.due = heading_due(section.heading, base=base_day, language=language, prefer=prefer)  # `## Monday, Jan 6`
+        # A dated section heading: `## Monday, Jan 6`, `## Lunes 10 de marzo`.
+        section.due = heading_due(section.heading, base=base_day, language=language, prefer=prefer)
     for deliverable in draft.deliverables:
         _dates(reader, deliverable, section)
     _drop_empty_phases(reader, draft)
