@@ -70,6 +70,7 @@ def test_a_bold_role_line_is_one_role_even_with_a_plus() -> None:
         ("Ship it (owner: @maria, due 2025-03-10)", ["@maria"]),
         ("Release Notes + Breaking Changes @tbsbdr", ["@tbsbdr"]),
         ("Branch Manager does mock release build.", ["Branch Manager"]),
+        ("Release Notes Lead PRs final draft release notes", ["Release Notes Lead"]),
         ("Análisis de la situación actual. (Lud)", ["Lud"]),
     ],
 )
@@ -86,6 +87,9 @@ def test_items_name_their_own_owners(text: str, owners: list[str]) -> None:
         "Smoke test on Web Office (Collabora, Onlyoffice, Microsoft office)",
         "Configurar pipeline CI/CD (si no existe)",
         "Release Lead Shadows are confirmed",
+        "Notified team leads to update the contact sheet",
+        "Team leads notified that all members read the guide",
+        "**Admin Guide** (for engineers/admins)",
     ],
 )
 def test_people_to_ping_and_words_in_parentheses_are_not_owners(text: str) -> None:

@@ -49,8 +49,12 @@ class EntryReader(ReadingState):
         pending_text = bool(self.text_lines) and self.previous is not None and self.previous.end == block.line
         numbered = block.ordered and kind not in ("today",) and not pending_text
         own = self._boxes_stand_alone(block)
+        # `- ✅ **Runbook**` right under a ✅ heading is a completed entry, whether or not boxes sit beside it;
+        # under a sub-heading of its own (`### Criterios de Aprobación`) a ✅ bullet is a criterion, not work done.
+        under_done_heading = self.current is not None and self.current.completed_heading and not self.heads
+        completed = kind == "completed" or under_done_heading
         for item in block.items:
-            if item.box is None and kind == "completed" and _completed_entry(item.text):
+            if item.box is None and completed and _completed_entry(item.text):
                 self._start_numbered(item, done=True)
             elif item.box is None and numbered and item.number is not None:
                 self._start_numbered(item)

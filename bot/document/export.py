@@ -23,6 +23,7 @@ from bot.document.vocabulary import (
     Words,
     clean_title,
     first_emoji,
+    is_completed_heading,
     priority_of,
     split_roles,
 )
@@ -43,6 +44,8 @@ def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None =
         blocks.append(f"# {heading}")
     if plan.date:
         blocks.append(f"## {words.date}: {plan.date.isoformat()}")
+    if plan.owners:
+        blocks.append(f"**{OWNER_WORD[plan.language]}**: {', '.join(plan.owners)}")
     for block in plan.intro:
         blocks.extend([RULE, block] if block.startswith("## ") else [block])
     for section in _sections_to_write(plan, words):
@@ -74,8 +77,8 @@ def _sections_to_write(plan: Plan, words: Words) -> list[Section]:
 
 def _section_heading(section: Section) -> str:
     """Return a section heading with its marker and deadline, keeping the author's marker if it fits."""
-    if section.kind == "other":
-        return section.heading or section.title
+    if section.kind == "other" or (section.kind == "deliverables" and is_completed_heading(section.heading)):
+        return section.heading or section.title  # a ✅ heading over boxes: as written, so it reads back the same
     marker = first_emoji(section.heading)
     if section.kind == "completed":
         marker = COMPLETED_MARKER
@@ -139,7 +142,9 @@ def _deliverable_text(
     owner_line: bool = False,
 ) -> str:
     """Return the deliverable's title line, checklist, evidence line, owner, due and priority lines."""
-    completed_entry = section.kind == "completed"
+    # A completed entry (`- ✅ **Runbook**`): in a completed section, or beside boxes under a ✅ heading.
+    unnumbered_done = deliverable.number is None and deliverable.status == "done" and not deliverable.checkbox
+    completed_entry = section.kind == "completed" or unnumbered_done
     number = deliverable.number if deliverable.number is not None else position
     bullet = "- " if completed_entry and deliverable.number is None else f"{number}. "
     done = "✅ " if deliverable.status == "done" or completed_entry else ""

@@ -31,9 +31,11 @@ _BRACKET = re.compile(r"^\s*\[(?P<roles>[^\]\[]{2,40})\](?!\()\s*")
 _TRAILING = re.compile(r"\(([^()]{1,80})\)[\s.:;,]*$")
 _LABELLED = re.compile(rf"^\s*(?:{OWNER_LABELS})\s*:\s*(?P<value>.+)$", re.I)
 _JOINERS = re.compile(r"\s+(?:and|y|e|&)\s+|\s*/\s*|\s+\+\s+|\s*,\s*", re.I)
+# `Branch Manager does ...`, `Release Notes Lead PRs ...`: a capitalised role of two words or more, then a verb.
 _SUBJECT = re.compile(
-    r"^(?:[Tt]he\s+)?(?P<role>(?:[A-Z][\w-]*\s+){0,3}[A-Za-z][\w-]*)\s+(?P<verb>[a-z][a-z]+(?:s|es)|PRs|has)\b"
+    r"^(?:The\s+)?(?P<role>(?:[A-Z][\w-]*\s+){1,3}[A-Z][\w-]*)\s+(?P<verb>[a-z][a-z]+(?:s|es)|PRs|has)\b"
 )
+_AUDIENCE = re.compile(r"^(?:for|para|to|with|con|com|by|from|of|de|a)\s", re.I)  # `(for engineers/admins)`
 _ROLE_NUMBER = re.compile(r"^(?P<role>.+?)\s+\d{1,2}$")
 _NAME = re.compile(r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñü]{1,14}$")
 
@@ -140,6 +142,8 @@ def _parenthetical_owners(inner: str, *, labelled_only: bool) -> list[str]:
         return label_owners(labelled.group("value"))
     if labelled_only:
         return []
+    if _AUDIENCE.match(inner.strip()):
+        return []  # who it is for, not who does it
     parts = [part.strip() for part in _JOINERS.split(inner) if part.strip()]
     if parts and all(_is_role(part) or (_NAME.match(part) and part not in NOT_NAMES) for part in parts):
         return parts

@@ -163,7 +163,9 @@ class DocumentParser(EntryReader):
             heading=text,
             line=block.line + 1,
         )
-        self._open_section(SectionDraft(section, self.source[block.line].rstrip(), says_priority, block.line))
+        draft = SectionDraft(section, self.source[block.line].rstrip(), says_priority, block.line)
+        draft.completed_heading = is_completed_heading(text)
+        self._open_section(draft)
         self.readings[block.line] = "section"
         role = owners.heading_owners(_strip_parenthetical(text)) if kind == "deliverables" else None
         if role:  # `## Release Lead tasks`, `## CNCF staff tasks`: the whole section is theirs
@@ -294,6 +296,8 @@ class DocumentParser(EntryReader):
             self.heads[-1].named = named
         else:
             self.section_owners, self.section_heading = named, None
+            if self.current is not None:
+                self.current.named = named  # the document's owner, if this section turns out to hold no work
         self.readings[index] = "owner"
         return True
 
@@ -305,7 +309,8 @@ class DocumentParser(EntryReader):
             self.document_due = due[1]
             self.readings[index] = "due"
         found = lines.match_label(text.strip(), OWNER_LABELS)
-        if found and not self.plan.owners:
+        header = self.current is None or self.current.heading_line is None
+        if found and header and not self.plan.owners:
             self.plan.owners = owners.label_owners(found[1])
             self.readings[index] = "owner"
 

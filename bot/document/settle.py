@@ -18,7 +18,7 @@ from bot.document.deadlines import resolve_deadline
 from bot.document.lines import is_rule
 from bot.document.plan import Deliverable, DocumentError, Plan, Section
 from bot.document.priorities import step_is_blocking
-from bot.document.vocabulary import WORDS
+from bot.document.vocabulary import SHADOW_WORDS, WORDS, fold
 from bot.i18n import N_, t
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ class SectionDraft:
     deliverables: list[Deliverable] = field(default_factory=list)
     has_today: bool = False
     heading_deliverable: Deliverable | None = None  # the section heading, when a box list right under it made it one
+    completed_heading: bool = False  # the heading says done (✅, Completados), whatever its boxes say
+    named: list[str] | None = None  # an `Owner:` line right under its heading
 
 
 def settle_plan(reader: DocumentParser) -> Plan:
@@ -66,11 +68,13 @@ def settle_plan(reader: DocumentParser) -> Plan:
         plan.deliverables.extend(draft.deliverables)
     if not plan.deliverables or not _looks_like_a_plan(reader):
         raise DocumentError("document.no_deliverables", path=reader.path)
+    _document_owners(reader)
     if len(reader.bare_names) < 2:  # one `(Lighthouse)` is a word in parentheses; `(Lud)`, `(Juli)` are people
         for named, name in reader.bare_names:
             named.remove(name)
     for deliverable in plan.deliverables:
         _owners_and_priority_from_items(reader, deliverable)
+        _with_shadows(deliverable, plan.owners)
     _number(plan, reader)
     plan.warnings.sort(key=lambda warning: warning.line)
     return plan
@@ -170,11 +174,30 @@ def _owners_and_priority_from_items(reader: DocumentParser, deliverable: Deliver
     """A deliverable that names no owner reaches the owners its items name; a blocking step makes it a blocker."""
     if not deliverable.owners:
         named = [owner for item in deliverable.items for owner in item.owners]
-        deliverable.owners = list(dict.fromkeys(named))
+        deliverable.owners = list(dict.fromkeys(named)) or list(reader.plan.owners)  # else the document's owners
     if any(step_is_blocking(item.text) for item in deliverable.items):
         deliverable.priority = "blocker"
     if not deliverable.owners and deliverable.status == "open":
         reader.warn(deliverable.line - 1, N_("document.warn.no_owner"), title=deliverable.title)
+
+
+def _document_owners(reader: DocumentParser) -> None:
+    """`**Responsable:** DevOps + Tech Lead` under the subtitle, before any work: the whole document's owners."""
+    plan = reader.plan
+    for draft in reader.drafts:
+        if draft.deliverables:
+            break
+        if draft.named and not plan.owners:
+            plan.owners = list(draft.named)
+
+
+def _with_shadows(deliverable: Deliverable, roster: list[str]) -> None:
+    """The roster's `Release Lead Shadow: @ana` shares the work of the `Release Lead` it backs up."""
+    for role in list(deliverable.owners):
+        for other in roster:
+            words = fold(other).split()
+            if other not in deliverable.owners and words[-1] in SHADOW_WORDS and " ".join(words[:-1]) == fold(role):
+                deliverable.owners.append(other)
 
 
 def _number(plan: Plan, reader: DocumentParser) -> None:

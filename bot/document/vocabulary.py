@@ -119,6 +119,8 @@ NOT_ALONE = frozenset(
         "sales",
     )
 )
+# A role that backs up another (`Release Lead Shadow` for `Release Lead`) shares its work.
+SHADOW_WORDS = frozenset(("shadow", "shadows", "backup", "deputy", "suplente", "adjunto", "adjunta", "substituto"))
 TEAM_SUFFIXES = frozenset(("equipo", "team", "equipe", "squad", "grupo", "group", "staff"))
 NOTIFY_WORDS = (
     "ping", "notify", "notificar", "notifica", "cc", "alert", "alertar", "avisar", "avisa", "tell", "inform",
