@@ -65,10 +65,9 @@ def summary_lines(plan: Plan, lang: str) -> list[str]:
     """The summary, how numbers were assigned when the document's were not unique, and the first warnings."""
     found = counts(plan)
     lines = [t("check.summary", lang, **found.__dict__)]
-    renumbered = [d for d in plan.deliverables if d.written_number is not None]
+    renumbered = [int(w.values["number"]) for w in plan.warnings if w.key == "document.warn.renumbered"]
     if renumbered:
-        numbers = [d.number or 0 for d in renumbered]
-        lines.append(t("document.numbering", lang, count=len(renumbered), first=min(numbers), last=max(numbers)))
+        lines.append(t("document.numbering", lang, count=len(renumbered), first=min(renumbered), last=max(renumbered)))
     if plan.warnings:
         lines.append(t("check.warnings", lang))
         lines += [f"  {w.line}: {w.text(lang)}" for w in plan.warnings[:SHOWN_WARNINGS]]

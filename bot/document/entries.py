@@ -54,7 +54,12 @@ class EntryReader(ReadingState):
         under_done_heading = self.current is not None and self.current.completed_heading and not self.heads
         completed = kind == "completed" or under_done_heading
         for item in block.items:
-            if item.box is None and completed and _completed_entry(item.text):
+            if (
+                item.box is None
+                and completed
+                and (kind == "completed" or item.number is None)
+                and _completed_entry(item.text)
+            ):
                 self._start_numbered(item, done=True)
             elif item.box is None and numbered and item.number is not None:
                 self._start_numbered(item)
@@ -150,6 +155,8 @@ class EntryReader(ReadingState):
         self.facts[id(deliverable)] = facts
         self.current.deliverables.append(deliverable)
         self.started = self.work_seen = True
+        for head in self.heads:
+            head.pending = None  # a heading above work is structure, written back as such
         self.readings[line] = "deliverable"
         return deliverable
 

@@ -44,12 +44,11 @@ def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None =
         blocks.append(f"# {heading}")
     if plan.date:
         blocks.append(f"## {words.date}: {plan.date.isoformat()}")
-    if plan.owners:
-        blocks.append(f"**{OWNER_WORD[plan.language]}**: {', '.join(plan.owners)}")
     for block in plan.intro:
-        blocks.extend([RULE, block] if block.startswith("## ") else [block])
+        blocks.extend([RULE, block] if block.startswith("## ") and blocks else [block])
     for section in _sections_to_write(plan, words):
-        blocks.append(RULE)
+        if blocks:  # a rule first in the file would open front matter
+            blocks.append(RULE)
         blocks.append(f"## {_section_heading(section)}")
         blocks.extend(section.body)
         if section.kind == "today":

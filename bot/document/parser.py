@@ -203,7 +203,9 @@ class DocumentParser(EntryReader):
             if self.current:
                 self.current.has_today = True
             return
-        self.push_head(self._head(text, block.level + 0.0, block.line))
+        head = self._head(text, block.level + 0.0, block.line)
+        head.pending = self.source[block.line].rstrip() if block.level < 7 and "#" in self.source[block.line] else None
+        self.push_head(head)
 
     def _head(self, text: str, level: float, line: int, *, pseudo: bool = False) -> Head:
         label = lines.match_label(text, OWNER_LABELS)

@@ -70,7 +70,6 @@ class Deliverable:
     line: int = 0
     evidence_entries: list[str] = field(default_factory=list)  # sub-bullets of the evidence line
     checkbox: bool = False  # the document wrote a task box for the deliverable itself
-    written_number: int | None = None  # the number the document gave it, when `number` had to differ
 
 
 @dataclass

@@ -33,6 +33,7 @@ class Head:
     pseudo: bool = False
     deliverable: Deliverable | None = None  # the deliverable its box list made of it
     named: list[str] | None = None  # the owners an `Owner:` line right under it names
+    pending: str | None = None  # its line as written, kept as text if text (not work) comes under it
 
 
 @dataclass
@@ -78,6 +79,8 @@ class ReadingState:
     def keep_lines(self, start: int, end: int, *, fenced: bool = False) -> None:
         """Keep source lines, in blank-line separated blocks, as the open deliverable's notes, the section's body
         or the introduction."""
+        if self.deliverable is None and any(head.pending for head in self.heads):
+            self._keep_heading_lines()
         target = self._text_target()
         if self.text_lines and any(not self.source[i].strip() for i in range(self.text_last + 1, start)):
             self.end_text()  # a blank line between two blocks (a fence ends at its closing line)
@@ -92,6 +95,15 @@ class ReadingState:
             self.text_lines.append(line)
             self.text_last = index
             self.readings.setdefault(index, "note" if self.deliverable is not None else "text")
+
+    def _keep_heading_lines(self) -> None:
+        """A heading with text and no work under it (`### Criterios de Aprobación`) stays, as written, with its text."""
+        for head in self.heads:
+            if head.pending:
+                self.end_text()
+                target = self._text_target()
+                target.append(head.pending)
+                head.pending = None
 
     def end_text(self) -> None:
         if self.text_lines and self.text_target is not None:

@@ -217,7 +217,6 @@ def _number(plan: Plan, reader: DocumentParser) -> None:
     for deliverable in entries:
         if deliverable.number is None or deliverable in repeated:
             if deliverable in repeated:
-                deliverable.written_number = deliverable.number
                 reader.warn(
                     deliverable.line - 1,
                     N_("document.warn.renumbered"),
