@@ -155,8 +155,8 @@ class EntryReader(ReadingState):
         self.facts[id(deliverable)] = facts
         self.current.deliverables.append(deliverable)
         self.started = self.work_seen = True
-        for head in self.heads:
-            head.pending = None  # a heading above work is structure, written back as such
+        for above in self.heads:
+            above.pending = None  # a heading above work is structure, written back as such
         self.readings[line] = "deliverable"
         return deliverable
 
@@ -193,7 +193,7 @@ class EntryReader(ReadingState):
         if head.owners is None:
             named = owners.item_owners(first, named_above=bool(self.context_owners()[0]))
             head.owners = named or None
-            self._note_bare_name(first, named)
+            self.note_bare_name(first, named)
         inline = due_in(first, base=None, language=self.plan.language) if head.due_text is None else None
         head.due_text = inline.text if inline else head.due_text
         deliverable = self.new_deliverable(item.number, head, item.line, checkbox=True, kind="box")
@@ -242,7 +242,7 @@ class EntryReader(ReadingState):
         named_above = bool(target.owners) or bool(self.context_owners()[0])
         entry = Item(item.text.rstrip(), bool(item.box), depth=depth, line=item.line + 1)
         entry.owners = owners.item_owners(item.text, named_above=named_above)
-        self._note_bare_name(item.text, entry.owners)
+        self.note_bare_name(item.text, entry.owners)
         if self._signoff_context(target, parent) and (role := owners.signoff_owner(item.text)):
             entry.owners = [role]
         if inline := due_in(item.text, base=None, language=self.plan.language):
@@ -254,7 +254,7 @@ class EntryReader(ReadingState):
         self.end_text()
         self._children(item, target, depth + 1, parent=item.text)
 
-    def _note_bare_name(self, text: str, named: list[str]) -> None:
+    def note_bare_name(self, text: str, named: list[str]) -> None:
         name = owners.bare_name(text)
         if name and name in named:
             self.bare_names.append((named, name))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.document.owners import heading_owners, quote_role
+from bot.document.owners import heading_owners, item_owners, quote_role
 from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
 from bot.document.vocabulary import (
     COMPLETED_MARKER,
@@ -22,6 +22,7 @@ from bot.document.vocabulary import (
     WORDS,
     Words,
     clean_title,
+    detect_language,
     first_emoji,
     is_completed_heading,
     priority_of,
@@ -37,8 +38,6 @@ def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None =
     words = WORDS[plan.language]
     links = evidence_links or {}
     blocks: list[str] = []
-    if plan.assignees:
-        blocks.append("---\nassignees: " + ", ".join(plan.assignees) + "\n---")
     heading = plan.heading if plan.heading and clean_title(plan.heading) == plan.title else plan.title
     if heading:
         blocks.append(f"# {heading}")
@@ -58,7 +57,16 @@ def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None =
         blocks.extend(_deliverable_blocks(indexed, section, plan, words, links))
     if plan.updated:
         blocks.extend([RULE, f"**{words.updated}**: {plan.updated.isoformat()}"])
-    return "\n\n".join(blocks) + "\n"
+    body = "\n\n".join(blocks) + "\n"
+    return _front_matter(plan, body) + body
+
+
+def _front_matter(plan: Plan, body: str) -> str:
+    """What the written text cannot say by itself: the assignees, and the language when its words would not tell."""
+    keys = [f"assignees: {', '.join(plan.assignees)}"] if plan.assignees else []
+    if detect_language(body) != plan.language:
+        keys.append(f"language: {plan.language}")
+    return "---\n" + "\n".join(keys) + "\n---\n\n" if keys else ""
 
 
 def _sections_to_write(plan: Plan, words: Words) -> list[Section]:
@@ -122,6 +130,10 @@ def _owner_heading(deliverable: Deliverable) -> tuple[str | None, bool]:
     named_by_items = list(dict.fromkeys(owner for item in deliverable.items for owner in item.owners))
     if not deliverable.owners or deliverable.owners == named_by_items:
         return None, False  # nobody, or whoever its items name: they say it again when read back
+    if deliverable.checkbox and (own := item_owners(deliverable.title)):
+        # Its title names its owners: under no owner heading it says them again (`Review @maria (Dev 1)`);
+        # when it names someone else (`Review @maria` in QA's row), an Owner line says who.
+        return None, own != deliverable.owners
     written = deliverable.owner_heading
     if not (written and split_roles(_TRAILING_PARENTHETICAL.sub("", written)) == deliverable.owners):
         written = " / ".join(quote_role(owner) for owner in deliverable.owners)
@@ -163,7 +175,7 @@ def _deliverable_text(
         lines.append(f"{pad}- [{tick}] {plan.evidence_label}:{evidence}")
         lines.extend(f"{pad}  - {entry}" for entry in entries)
     if owner_line:
-        lines.append(f"{pad}- {OWNER_WORD[plan.language]}: {', '.join(deliverable.owners)}")
+        lines.append(f"{pad}- {OWNER_WORD[plan.language]}: {', '.join(map(quote_role, deliverable.owners))}")
     if deliverable.due and deliverable.due != section.due:
         lines.append(f"{pad}- {words.due}: {deliverable.due.isoformat()}")
     if deliverable.priority != section.priority and not completed_entry:

@@ -84,7 +84,9 @@ def _quoted_roles(text: str) -> list[str] | None:
 
 
 def label_owners(value: str) -> list[str]:
-    """The owners of an `Owner:` line or column: `QA/Security` and `a + b` name two."""
+    """The owners of an `Owner:` line or column: `QA/Security` and `a + b` name two; a role in backticks is one."""
+    if "`" in value:
+        return [r for part in re.split(r"\s*,\s*", value) for r in (_quoted_roles(part) or label_owners(part))]
     roles: list[str] = []
     for part in split_roles(value):
         roles.extend(piece for piece in (p.strip() for p in part.split("/")) if piece)

@@ -167,7 +167,8 @@ class DocumentParser(EntryReader):
         draft.completed_heading = is_completed_heading(text)
         self._open_section(draft)
         self.readings[block.line] = "section"
-        role = owners.heading_owners(_strip_parenthetical(text)) if kind == "deliverables" else None
+        trust = self.trust_headings
+        role = owners.heading_owners(_strip_parenthetical(text), trust=trust) if kind == "deliverables" else None
         if role:  # `## Release Lead tasks`, `## CNCF staff tasks`: the whole section is theirs
             self.section_owners, self.section_heading = role, text
 

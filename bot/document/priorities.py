@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.document.plan import Priority
-from bot.document.vocabulary import PRIORITY_MARKERS, first_emoji, fold, priority_of
+from bot.document.vocabulary import EMOJI, PRIORITY_MARKERS, first_emoji, fold, priority_of
 
 _LEVEL = re.compile(r"(?<![\w-])p([0-3])(?![\w-])")
 _LEVELS: dict[str, Priority] = {"0": "blocker", "1": "high", "2": "normal", "3": "normal"}
@@ -50,10 +50,10 @@ def heading_priority(heading: str) -> tuple[Priority, bool]:
 
 def own_priority(text: str) -> Priority | None:
     """The priority a title, cell or field states outright; None when it states none."""
-    marker = first_emoji(text)
-    for char in marker or "":
-        if char in PRIORITY_MARKERS:
-            return PRIORITY_MARKERS[char]
+    for marker in EMOJI.findall(text):  # `Review ✅ 🔴`: the marker need not be the first emoji
+        for char in marker:
+            if char in PRIORITY_MARKERS:
+                return PRIORITY_MARKERS[char]
     words = fold(text)
     level = _LEVEL.search(words)
     if level:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.document import lines, owners
+from bot.document.dates import due_in
 from bot.document.markdown import Block, Row
-from bot.document.priorities import cell_priority
+from bot.document.priorities import cell_priority, own_priority
 from bot.document.vocabulary import (
     BOX_CELLS,
     DUE_COLUMNS,
@@ -105,16 +106,25 @@ def _row(reader: EntryReader, row: Row, columns: Columns) -> None:
     owner = cell(columns.owner)
     if owner and not _BLANK.match(owner):
         head.owners = owners.label_owners(clean_title(owner))
+    elif head.owners is None:
+        named = owners.item_owners(title, named_above=bool(reader.context_owners()[0]))
+        reader.note_bare_name(title, named)
+        head.owners = named or None
     due = cell(columns.due)
+    inline = None
     if due and not _BLANK.match(due.replace("/", "")):
         head.due_text = due
+    elif head.due_text is None and (inline := due_in(title, base=None, language=reader.plan.language)):
+        head.due_text = inline.text  # `Review due 2025-03-10` in a table without a due column
     head.ref = cell(columns.ref) or head.ref
     box = _box(cell(columns.box)) if columns.box is not None else None
     deliverable = reader.new_deliverable(None, head, row.line, checkbox=box is not None)
+    reader.facts[id(deliverable)].due_visible = inline is not None
     if box is not None:
         deliverable.status = "done" if box else "open"
     else:
         deliverable.status = "done" if _DONE.match(cell(columns.status)) else "open"
     priority = cell_priority(cell(columns.priority)) if columns.priority is not None else None
+    priority = priority or own_priority(title)  # `Review P0` in a table without a priority column
     if priority:
         reader.facts[id(deliverable)].priority = priority
