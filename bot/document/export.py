@@ -45,7 +45,9 @@ def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None =
         blocks.append(f"## {words.date}: {plan.date.isoformat()}")
     for block in plan.intro:
         blocks.extend([RULE, block] if block.startswith("## ") and blocks else [block])
-    for section in _sections_to_write(plan, words):
+    written: set[int] = set()
+    sections = _sections_to_write(plan, words)
+    for section in sections:
         if blocks:  # a rule first in the file would open front matter
             blocks.append(RULE)
         blocks.append(f"## {_section_heading(section)}")
@@ -53,7 +55,7 @@ def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None =
         if section.kind == "today":
             blocks.extend(_today_blocks(plan.today, words))
             continue
-        indexed = [(i, d) for i, d in enumerate(plan.deliverables) if d.section == section.title]
+        indexed = _section_deliverables(plan, section, sections, written)
         blocks.extend(_deliverable_blocks(indexed, section, plan, words, links))
     if plan.updated:
         blocks.extend([RULE, f"**{words.updated}**: {plan.updated.isoformat()}"])
@@ -67,6 +69,22 @@ def _front_matter(plan: Plan, body: str) -> str:
     if detect_language(body) != plan.language:
         keys.append(f"language: {plan.language}")
     return "---\n" + "\n".join(keys) + "\n---\n\n" if keys else ""
+
+
+def _section_deliverables(
+    plan: Plan, section: Section, sections: list[Section], written: set[int]
+) -> list[tuple[int, Deliverable]]:
+    """The deliverables of `section`: by title, and when two sections share one, the next run in document order."""
+    indexed = [(i, d) for i, d in enumerate(plan.deliverables) if d.section == section.title and i not in written]
+    if section.kind == "other" or sum(s.title == section.title for s in sections) > 1:
+        run: list[tuple[int, Deliverable]] = []
+        for index, deliverable in indexed:
+            if run and index != run[-1][0] + 1:
+                break
+            run.append((index, deliverable))
+        indexed = [] if section.kind == "other" else run
+    written.update(index for index, _ in indexed)
+    return indexed
 
 
 def _sections_to_write(plan: Plan, words: Words) -> list[Section]:

@@ -30,6 +30,7 @@ from bot.document.vocabulary import (
     detect_language,
     is_completed_heading,
     is_today_heading,
+    strip_emoji,
 )
 
 _TRAILING_PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*$")
@@ -142,7 +143,7 @@ class DocumentParser(EntryReader):
             self._sub_heading(text, block)
 
     def _start_section(self, text: str, block: Block) -> None:
-        title = _LEADING_NUMBER.sub("", text)
+        title = _LEADING_NUMBER.sub("", strip_emoji(text))  # `Review (48h) 🔴` has its deadline last too
         deadline = _TRAILING_PARENTHETICAL.search(title)
         if deadline:
             title = title[: deadline.start()]

@@ -64,6 +64,7 @@ def settle_plan(reader: DocumentParser) -> Plan:
             plan.intro.extend([draft.heading_line] if draft.heading_line else [])
             plan.intro.extend(section.body)
             continue
+        _unique_title(section, draft, plan.sections)
         plan.sections.append(section)
         plan.deliverables.extend(draft.deliverables)
     if not plan.deliverables or not _looks_like_a_plan(reader):
@@ -107,6 +108,19 @@ def _settle_section(reader: DocumentParser, draft: SectionDraft, end: int, fence
         section.body = _raw_blocks(reader, draft.line + 1, end, fenced)
         draft.deliverables = []
         reader.plan.warnings = [w for w in reader.plan.warnings if not draft.line < w.line - 1 < end]
+
+
+def _unique_title(section: Section, draft: SectionDraft, before: list[Section]) -> None:
+    """Two sections with one title (`## Review` twice) are told apart: `Review`, `Review 2`."""
+    titles = {earlier.title for earlier in before}
+    if section.kind == "other" or section.title not in titles:
+        return
+    count = 2
+    while f"{section.title} {count}" in titles:
+        count += 1
+    section.title = f"{section.title} {count}"
+    for deliverable in draft.deliverables:
+        deliverable.section = section.title
 
 
 def _dates(reader: DocumentParser, deliverable: Deliverable, section: Section) -> None:
