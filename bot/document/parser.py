@@ -206,7 +206,8 @@ class DocumentParser(EntryReader):
                 self.current.has_today = True
             return
         head = self._head(text, block.level + 0.0, block.line)
-        head.pending = self.source[block.line].rstrip() if block.level < 7 and "#" in self.source[block.line] else None
+        # Kept as text only below `##`: written back, a `##` line would read as a section.
+        head.pending = self.source[block.line].rstrip() if block.level >= 3 and "#" in self.source[block.line] else None
         self.push_head(head)
 
     def _head(self, text: str, level: float, line: int, *, pseudo: bool = False) -> Head:

@@ -105,7 +105,8 @@ def _settle_section(reader: DocumentParser, draft: SectionDraft, end: int, fence
         # A numbered list with no checklist, owner or evidence under a heading that names no
         # priority or deadline is prose ("## Objetivos" + "1. ..."), not work to track.
         section.kind = "other"
-        section.body = _raw_blocks(reader, draft.line + 1, end, fenced)
+        start = draft.line + 1 if draft.heading_line is not None else draft.line  # an implicit section has no heading
+        section.body = _raw_blocks(reader, start, end, fenced)
         draft.deliverables = []
         reader.plan.warnings = [w for w in reader.plan.warnings if not draft.line < w.line - 1 < end]
 
