@@ -166,6 +166,7 @@ class DocumentParser(EntryReader):
         )
         draft = SectionDraft(section, self.source[block.line].rstrip(), says_priority, block.line)
         draft.completed_heading = is_completed_heading(text)
+        draft.body_start = block.end
         self._open_section(draft)
         self.readings[block.line] = "section"
         trust = self.trust_headings
@@ -175,7 +176,9 @@ class DocumentParser(EntryReader):
 
     def open_implicit_section(self, section: Section) -> None:
         heads = self.heads  # a bold line before the first heading still names its list
-        self._open_section(SectionDraft(section, None, False, section.line - 1))
+        draft = SectionDraft(section, None, False, section.line - 1)
+        draft.body_start = draft.line  # no heading: its first line is its own
+        self._open_section(draft)
         self.heads = heads
 
     def read_table(self, block: Block) -> None:

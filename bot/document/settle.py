@@ -44,6 +44,7 @@ class SectionDraft:
     heading_deliverable: Deliverable | None = None  # the section heading, when a box list right under it made it one
     completed_heading: bool = False  # the heading says done (✅, Completados), whatever its boxes say
     named: list[str] | None = None  # an `Owner:` line right under its heading
+    body_start: int = 0  # 0-based line after its heading (a setext heading takes two lines)
 
 
 def settle_plan(reader: DocumentParser) -> Plan:
@@ -105,8 +106,7 @@ def _settle_section(reader: DocumentParser, draft: SectionDraft, end: int, fence
         # A numbered list with no checklist, owner or evidence under a heading that names no
         # priority or deadline is prose ("## Objetivos" + "1. ..."), not work to track.
         section.kind = "other"
-        start = draft.line + 1 if draft.heading_line is not None else draft.line  # an implicit section has no heading
-        section.body = _raw_blocks(reader, start, end, fenced)
+        section.body = _raw_blocks(reader, draft.body_start, end, fenced)
         draft.deliverables = []
         reader.plan.warnings = [w for w in reader.plan.warnings if not draft.line < w.line - 1 < end]
 
