@@ -157,6 +157,9 @@ class EntryReader(ReadingState):
         self.started = self.work_seen = True
         for above in self.heads:
             above.pending = None  # a heading above work is structure, written back as such
+            if above.kept is not None and self.source[above.line].rstrip() in above.kept:
+                above.kept.remove(self.source[above.line].rstrip())
+            above.kept = None
         self.readings[line] = "deliverable"
         return deliverable
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from bot.document.owners import heading_owners, item_owners, quote_role
 from bot.document.plan import Deliverable, Item, Plan, RoleList, Section
+from bot.document.priorities import own_priority
 from bot.document.vocabulary import (
     COMPLETED_MARKER,
     DEFAULT_MARKER,
@@ -196,7 +197,8 @@ def _deliverable_text(
         lines.append(f"{pad}- {OWNER_WORD[plan.language]}: {', '.join(map(quote_role, deliverable.owners))}")
     if deliverable.due and deliverable.due != section.due:
         lines.append(f"{pad}- {words.due}: {deliverable.due.isoformat()}")
-    if deliverable.priority != section.priority and not completed_entry:
+    stated = own_priority(deliverable.title)
+    if (deliverable.priority != section.priority or stated not in (None, deliverable.priority)) and not completed_entry:
         lines.append(f"{pad}- {PRIORITY_WORD[plan.language]}: {deliverable.priority}")
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.document.plan import Priority
-from bot.document.vocabulary import EMOJI, PRIORITY_MARKERS, first_emoji, fold, priority_of
+from bot.document.vocabulary import EMOJI, PRIORITY_MARKERS, fold, priority_of
 
 _LEVEL = re.compile(r"(?<![\w-])p([0-3])(?![\w-])")
 _LEVELS: dict[str, Priority] = {"0": "blocker", "1": "high", "2": "normal", "3": "normal"}
@@ -40,10 +40,12 @@ def heading_priority(heading: str) -> tuple[Priority, bool]:
     words = fold(heading)
     level = _LEVEL.search(words)
     moscow = _MOSCOW.search(words)
-    marker = first_emoji(heading)
-    if moscow and not any(char in PRIORITY_MARKERS for char in marker or ""):
+    markers = [PRIORITY_MARKERS[c] for marker in EMOJI.findall(heading) for c in marker if c in PRIORITY_MARKERS]
+    if markers:
+        return markers[0], True  # `🔴 BLOQUEADORES`, and `Review ✅ 🔴`: the first priority marker, wherever it is
+    if moscow:
         return _MOSCOW_LEVELS[moscow.group(1)], True
-    if level and not any(char in PRIORITY_MARKERS for char in marker or ""):
+    if level:
         return _LEVELS[level.group(1)], True
     return priority_of(heading)
 

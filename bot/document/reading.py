@@ -34,6 +34,7 @@ class Head:
     deliverable: Deliverable | None = None  # the deliverable its box list made of it
     named: list[str] | None = None  # the owners an `Owner:` line right under it names
     pending: str | None = None  # its line as written, kept as text if text (not work) comes under it
+    kept: list[str] | None = None  # where that line went, to take it back if work comes under it after all
 
 
 @dataclass
@@ -103,7 +104,7 @@ class ReadingState:
                 self.end_text()
                 target = self._text_target()
                 target.append(head.pending)
-                head.pending = None
+                head.kept, head.pending = target, None
 
     def end_text(self) -> None:
         if self.text_lines and self.text_target is not None:
