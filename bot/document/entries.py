@@ -54,12 +54,10 @@ class EntryReader(ReadingState):
         under_done_heading = self.current is not None and self.current.completed_heading and not self.heads
         completed = kind == "completed" or under_done_heading
         for item in block.items:
-            if (
-                item.box is None
-                and completed
-                and (kind == "completed" or item.number is None)
-                and _completed_entry(item.text)
-            ):
+            # In a completed section every bullet is a completed entry (the seed's); beside boxes under a ✅
+            # heading only a `- ✅ **X**` or `- **X**` bullet is.
+            entry = kind == "completed" or (item.number is None and _completed_entry(item.text))
+            if item.box is None and completed and entry:
                 self._start_numbered(item, done=True)
             elif item.box is None and numbered and item.number is not None:
                 self._start_numbered(item)

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from bot.document.markdown import Block
     from bot.document.parser import DocumentParser
 
-# A document whose only work is a couple of boxes in one section among several of prose is a README's
-# roadmap, not a plan.
+# A document that opens with prose and whose only work is a couple of boxes in one section among several of
+# prose is a README's roadmap, not a plan.
 MIN_BOXES = 3
 MIN_WORK_SHARE = 0.5
 
@@ -253,6 +253,8 @@ def _looks_like_a_plan(reader: DocumentParser) -> bool:
     )
     if boxes >= MIN_BOXES or any(not d.checkbox and reader.facts[id(d)].kind != "heading" for d in plan.deliverables):
         return True
+    if not plan.intro or any(draft.deliverables and draft.heading_line is None for draft in reader.drafts):
+        return True  # it opens with work
     sections = [draft for draft in reader.drafts if draft.deliverables or draft.section.body]
     working = sum(1 for draft in sections if draft.deliverables)
     return working >= MIN_WORK_SHARE * len(sections)
