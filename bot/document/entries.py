@@ -122,6 +122,9 @@ class EntryReader(ReadingState):
         deliverable = self.new_deliverable(None, parsed, line, checkbox=False, kind="heading")
         if head is not None:
             head.deliverable = deliverable
+            written = self.source[head.line].rstrip()
+            if head.kept is not None and written in head.kept:
+                head.kept.remove(written)  # kept as text before its boxes came: it is the deliverable now
         else:
             self.current.heading_deliverable = deliverable
         return deliverable
@@ -155,9 +158,6 @@ class EntryReader(ReadingState):
         self.started = self.work_seen = True
         for above in self.heads:
             above.pending = None  # a heading above work is structure, written back as such
-            if above.kept is not None and self.source[above.line].rstrip() in above.kept:
-                above.kept.remove(self.source[above.line].rstrip())
-            above.kept = None
         self.readings[line] = "deliverable"
         return deliverable
 

@@ -51,7 +51,7 @@ def render_markdown(plan: Plan, *, evidence_links: dict[int, list[str]] | None =
     for section in sections:
         if blocks:  # a rule first in the file would open front matter
             blocks.append(RULE)
-        blocks.append(f"## {_section_heading(section)}")
+        blocks.append(f"{'#' * section.level} {_section_heading(section)}")
         blocks.extend(section.body)
         if section.kind == "today":
             blocks.extend(_today_blocks(plan.today, words))

@@ -163,6 +163,7 @@ class DocumentParser(EntryReader):
             kind=kind,
             heading=text,
             line=block.line + 1,
+            level=block.level,
         )
         draft = SectionDraft(section, self.source[block.line].rstrip(), says_priority, block.line)
         draft.completed_heading = is_completed_heading(text)
@@ -175,6 +176,7 @@ class DocumentParser(EntryReader):
             self.section_owners, self.section_heading = role, text
 
     def open_implicit_section(self, section: Section) -> None:
+        section.level = self.section_level or 2  # written back at the level of the sections after it
         heads = self.heads  # a bold line before the first heading still names its list
         draft = SectionDraft(section, None, False, section.line - 1)
         draft.body_start = draft.line  # no heading: its first line is its own

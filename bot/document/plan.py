@@ -47,6 +47,7 @@ class Section:
     heading: str = ""  # the heading as the author wrote it (repaired), without the leading #'s
     line: int = 0
     body: list[str] = field(default_factory=list)  # markdown blocks not under a deliverable (verbatim)
+    level: int = 2  # its heading's level: `##` in the seed, `#` where each phase is a `#` heading
 
 
 @dataclass
