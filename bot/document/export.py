@@ -134,7 +134,7 @@ def _deliverable_blocks(
         if wanted is None and owner_heading is not None and not owner_line:
             wanted = words.unassigned  # an explicit "no owner" heading, not the previous owner's
         if wanted is not None and wanted != owner_heading:
-            yield f"### {wanted}"
+            yield f"{'#' * min(section.level + 1, 6)} {wanted}"  # one level below its section
             owner_heading = wanted
         entries = deliverable.evidence_entries + [
             link for link in links.get(index, []) if link not in deliverable.evidence_entries
