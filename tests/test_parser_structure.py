@@ -285,3 +285,13 @@ def _all_items(block: Block) -> list[ListItem]:
     for child in block.children:
         found += _all_items(child)
     return found
+
+
+def test_the_garbage_collector_is_back_after_reading_whatever_happens() -> None:
+    import gc
+
+    parse_document("# P\n\n- [ ] a\n- [ ] b\n- [ ] c\n")
+    assert gc.isenabled()
+    with pytest.raises(DocumentError):
+        parse_document("# Notes\n\nJust text.\n")
+    assert gc.isenabled()

@@ -7,7 +7,10 @@ itself is bot.document.parser's.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -59,8 +62,27 @@ def read_document(text: str, *, path: str = "<document>") -> Reading:
     text = repair(text)
     if not text.strip():
         raise DocumentError("document.empty", path=path)
-    parser = DocumentParser(text, path)
-    return Reading(parser.parse(), parser.readings, parser.source)
+    with _no_cycle_collection():
+        parser = DocumentParser(text, path)
+        return Reading(parser.parse(), parser.readings, parser.source)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a document is read.
+
+    Reading allocates ~200,000 short-lived objects (markdown-it's tokens, blocks, the plan) that hold no
+    cycles worth collecting; each allocation burst triggers a collection that walks every live object, the
+    plan already in memory included. On bench.parse_bench's 2,000-deliverable document: 0.50–0.54 s with
+    collections, 0.36 s without. Whatever cycles there are go at the next collection after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def plan_to_json(plan: Plan) -> dict[str, Any]:
