@@ -31,6 +31,8 @@ from babel.support import Translations
 
 Lang = str  # "es" | "en"
 LANGUAGES = ("es", "en")
+# A document in a language the bot does not speak: the bot's words are in the closest one it does.
+READS_AS = {"pt": "es"}
 # Next to the packages, in a checkout and in an install alike (pyproject ships it as package data).
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
@@ -159,6 +161,7 @@ def choose_language(*, person_language: str | None, setting: str, plan_language:
         return person_language
     if setting in LANGUAGES:
         return setting
+    plan_language = READS_AS.get(plan_language or "", plan_language)
     return plan_language if plan_language in LANGUAGES else "en"
 
 

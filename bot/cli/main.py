@@ -1,4 +1,4 @@
-"""The command line: parse, import, roles, preview, export, run, serve, socket, clock, run-job, backup.
+"""The command line: parse, check, import, roles, preview, export, run, serve, socket, clock, run-job, backup.
 
 Each command's docstring is its help. Errors a user can fix are one line on stderr and exit code 2.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings, SettingsError, get_settings
-from bot.document.plan import DocumentError
+from bot.document.plan import DocumentError, Plan
 from bot.i18n import LocalizedError, default_language, t, tn
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -59,7 +59,35 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         out(json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2))
     else:
         out(render_markdown(plan))
+        # On stderr: standard output stays the document, ready to redirect to a file.
+        _summary(plan, default_language(settings.language, plan.language), sys.stderr.write)
     return 0
+
+
+@command("check")
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Show how each line of a document was read, then a summary and warnings.
+
+    Exit code 0: usable as it is; 1: usable, with warnings; 2: it cannot be read.
+    """
+    from bot.document.check import line_report
+    from bot.document.read import read_file
+
+    reading = read_file(Path(args.path))
+    lang = default_language(settings.language, reading.plan.language)
+    for line in line_report(reading.plan, reading.readings, reading.lines, lang):
+        out(line)
+    out("")
+    _summary(reading.plan, lang, lambda text: out(text.rstrip("\n")))
+    return 1 if reading.plan.warnings else 0
+
+
+def _summary(plan: Plan, lang: str, write: Callable[[str], object]) -> None:
+    """How the document was read, in `lang`: counts, renumbering, the first warnings."""
+    from bot.document.check import summary_lines
+
+    for line in summary_lines(plan, lang):
+        write(line + "\n")
 
 
 @command("import")
@@ -81,7 +109,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             source_name=path.name,
             source_text=path.read_text(encoding="utf-8", errors="replace"),
         )
-    out(f"{path}: {report.summary(default_language(settings.language, plan.language))}")
+    lang = default_language(settings.language, plan.language)
+    out(f"{path}: {report.summary(lang)}")
+    _summary(plan, lang, lambda text: out(text.rstrip("\n")))
     return 0
 
 
@@ -200,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--json", action="store_true", help="print the contract JSON")
     add("import").add_argument("path")
+    add("check").add_argument("path")
     p = add("roles")
     p.add_argument("action", choices=["assign", "list"])
     p.add_argument("role", nargs="?")

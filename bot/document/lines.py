@@ -19,6 +19,7 @@ _NUMBERED = re.compile(r"^(?P<number>\d{1,9})[.)][ \t]+(?P<rest>.+)$")
 _BOLD = re.compile(r"^(?P<pre>[^*_]*?)(?P<fence>\*\*|__)(?P<title>.+?)(?P=fence)(?P<rest>.*)$")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)")
 _REF = re.compile(r"#\d+|\b[A-Z][A-Z0-9]+-\d+\b")
+_DOTTED_REF = re.compile(r"\d{1,3}(?:\.\d{1,3})+")  # a table's `1.2.3` row id
 _FIELD_LABEL = re.compile(
     rf"(?:^|(?<=[\s—–|·,;(]))[*_]{{0,2}}(?P<label>{OWNER_LABELS}|{DUE_LABELS})[*_]{{0,2}}\s*:[*_]{{0,2}}\s*",
     re.I,
@@ -110,6 +111,9 @@ def deliverable_head(number: int | None, text: str) -> DeliverableHead:
         leftover, done = _take_fields(head, bold.group("rest"))
         head.detail = leftover.removeprefix(":").strip() or None
         head.done = done or any(mark in bold.group("pre") for mark in DONE_MARKERS)
+        label = head.title.removesuffix(":").strip()
+        if head.title.endswith(":") and head.detail and head.ref is None and _REF.fullmatch(label):
+            head.ref, head.title, head.detail = label, head.detail, None  # `**CRIT-001:** Fix the injection`
     else:
         head.title, head.done = _take_fields(head, text)
     return head
@@ -128,7 +132,7 @@ def _take_fields(head: DeliverableHead, text: str) -> tuple[str, bool]:
         if _FIELD_LABEL.match(inner):
             _fields_into(head, inner)
             return ""
-        if head.ref is None and _REF.search(inner):
+        if head.ref is None and (_REF.search(inner) or _DOTTED_REF.fullmatch(inner)):
             head.ref = inner
             return ""
         return match.group()

@@ -1,190 +1,158 @@
-"""The line-by-line reading of a deliverables document. Pure: no Slack, no database.
+"""The reading of a deliverables document's markdown structure into a Plan. Pure: no Slack, no database.
 
-A small state machine: the current section, owner heading, deliverable and today list decide what a
-checklist line or a paragraph belongs to. Fenced code blocks (found by bot.document.fences) are
-always kept as text.
+Headings make the frame: the shallowest level below the title holds the sections, deeper headings
+(and a bold line or a short `...:` line right before a list of boxes) are groups, roles or dated
+phases, and none of them carries past a heading of its own level or higher. The work inside is read
+by bot.document.entries; bot.document.settle decides what is left once everything has been seen.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from bot.document import lines
+from bot.document import lines, owners
+from bot.document.dates import heading_due
 from bot.document.deadlines import parse_date, resolve_deadline
-from bot.document.fences import fenced_lines
-from bot.document.lines import Bullet, Heading
-from bot.document.plan import Deliverable, DocumentError, Item, Plan, RoleList, Section, SectionKind
+from bot.document.entries import EntryReader
+from bot.document.markdown import Block, read_blocks
+from bot.document.plan import Language, Plan, RoleList, Section, SectionKind
+from bot.document.priorities import heading_priority
+from bot.document.reading import Head
+from bot.document.settle import SectionDraft, settle_plan
+from bot.document.tables import read_table
 from bot.document.vocabulary import (
     DATE_LABELS,
     DUE_LABELS,
-    EVIDENCE_LABELS,
     OWNER_LABELS,
     TODAY_SUFFIX,
     UPDATED_LABELS,
-    WORDS,
     clean_title,
     detect_language,
     is_completed_heading,
     is_today_heading,
-    priority_of,
-    split_roles,
+    strip_emoji,
 )
 
 _TRAILING_PARENTHETICAL = re.compile(r"\s*\(([^()]*)\)\s*$")
 _LEADING_NUMBER = re.compile(r"^\d+[.)]\s+")
+_BOX_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+\[[ xX]\]", re.M)
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?P<text>[^*_\n]{2,120}?)(?:\1\s*:?|:\1)\s*$")
+_COLON_LINE = re.compile(r"^(?P<text>[^\n:]{3,60}):\s*$")
 
 
-@dataclass
-class _SectionDraft:
-    """A section while it is read; whether it really is a deliverables section is decided at the end."""
-
-    section: Section
-    heading_line: str | None  # None for the implicit section of deliverables before any heading
-    says_priority: bool  # the heading has a priority marker or words, or a deadline
-    deliverables: list[Deliverable] = field(default_factory=list)
-    raw_blocks: list[str] = field(default_factory=list)  # everything, for an "other" section
-    has_today: bool = False
-
-
-class _TextBlocks:
-    """Collect consecutive text lines into blank-line separated blocks, each into its target list."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.target: list[str] | None = None
-
-    def add(self, line: str, target: list[str]) -> None:
-        if target is not self.target:
-            self.end()
-            self.target = target
-        self.lines.append(line)
-
-    def end(self) -> None:
-        if self.lines and self.target is not None:
-            self.target.append("\n".join(self.lines))
-        self.lines = []
-
-
-class DocumentParser:
+class DocumentParser(EntryReader):
     """Read one document's text (already decoded and repaired) into a Plan: `DocumentParser(text, path).parse()`."""
 
     def __init__(self, text: str, path: str) -> None:
+        super().__init__()
         self.path = path
-        self.lines = text.split("\n")
-        self.fenced = fenced_lines(self.lines)
-        language = detect_language(text)
-        self.day_first = language == "es"
-        self.plan = Plan(title="", language=language, evidence_label="")
-        self.headings = self._find_headings()
-        self.title_index, self.section_level, self.owner_level = self._heading_levels()
-        self.drafts: list[_SectionDraft] = []
-        self.current: _SectionDraft | None = None
-        self.owners: list[str] = []
-        self.owner_heading: str | None = None
-        self.deliverable: Deliverable | None = None
-        self.deliverable_indent = 0
-        self.role_list: RoleList | None = None
-        self.item_depths: list[int] = []  # indents of the open nesting levels of checklist items
-        self.evidence_indent: int | None = None  # set right after an evidence line
-        self.due_texts: dict[int, str] = {}  # id(deliverable) -> its own `Due:` text
+        self.source = text.split("\n")
+        self.blocks = read_blocks(text)
+        self.front = _front_matter(self.blocks)
+        said = self.front.get("language", "").lower()
+        body = "\n".join(self.source[self.blocks[0].end :]) if self.front else text  # front matter keys are English
+        language: Language = said if said in ("es", "en", "pt") else detect_language(body)  # type: ignore[assignment]
+        self.plan = Plan(title="", language=language)
+        self.plan.evidence_label = ""
+        self.day_first = self.plan.language != "en"
+        self.trust_headings = self.front.get("owners", "").lower() in ("headings", "heading")
+        self.boxes_are_deliverables = self.front.get("deliverables", "").lower() in ("checkboxes", "boxes", "checkbox")
+        self.plan.assignees = [a for a in re.split(r"\s*,\s*", self.front.get("assignees", "").strip("[]'\" ")) if a]
+        headings = [block for block in self.blocks if block.kind == "heading"]
+        self.title_block, self.section_level = self._heading_levels(headings, text)
+        self.drafts: list[SectionDraft] = []
+        self.current: SectionDraft | None = None
+        self.section_owners: list[str] = []
+        self.section_heading: str | None = None
         self.started = False  # a section or deliverable began: the header zone is over
-        self.text = _TextBlocks()
-        self.raw = _TextBlocks()
+        self.consumed: set[int] = set()  # lines read as the document's date (left out of "other" sections)
+        self.document_due: str | None = None  # `**Target Date:** 01 de novembro de 2025` in the header
 
     # -- the pass over the document -------------------------------------------------------------
 
     def parse(self) -> Plan:
-        for index, raw_line in enumerate(self.lines):
-            line = raw_line.rstrip()
-            number = index + 1
-            if index in self.fenced:
-                self._keep_raw(line)
-                self._keep_text(line)
-            elif not line.strip() or lines.is_rule(line):
-                self._end_blocks()
-            elif index in self.headings:
-                self._heading(self.headings[index], index, line)
-            elif not self._date_line(line):
-                self._keep_raw(line)
-                item = lines.bullet(line)
-                if item:
-                    self._bullet(item, line, number)
-                else:
-                    self._paragraph(line)
-        return self._finish()
+        if self.front.get("date"):
+            self.plan.date = parse_date(self.front["date"], day_first=self.day_first)
+        if self.title_block is None and self.front.get("title"):
+            self.plan.title = self.plan.heading = self.front["title"]
+        for index, block in enumerate(self.blocks):
+            following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
+            self._block(block, following)
+        self.end_text()
+        return settle_plan(self)
 
-    def _end_blocks(self) -> None:
-        self.text.end()
-        self.raw.end()
-        self.evidence_indent = None
-
-    def _keep_raw(self, line: str) -> None:
-        """Keep every line of a section verbatim, in case it turns out to be an "other" section."""
-        if self.current:
-            self.raw.add(line, self.current.raw_blocks)
-
-    def _keep_text(self, line: str) -> None:
-        """Keep a line that is not structure: as a deliverable's notes, a section's body or intro."""
-        if self.deliverable:
-            target = self.deliverable.notes
-        elif self.current:
-            target = self.current.section.body
+    def _block(self, block: Block, following: Block | None) -> None:
+        kind = block.kind
+        if kind == "front_matter":
+            self.consumed.update(range(block.line, block.end))
+            self.readings.update(dict.fromkeys(range(block.line, block.end), "front_matter"))
+        elif kind == "hr":
+            self.end_text()
+        elif kind == "heading":
+            self._heading(block)
+        elif kind == "paragraph":
+            self._paragraph(block, following)
+        elif kind == "list":
+            self.read_list(block)
+        elif kind == "table":
+            self.read_table(block)
+        elif kind == "quote" and _BOX_LINE.search("\n".join(self.source[block.line : block.end]).replace(">", " ")):
+            for index, child in enumerate(block.children):
+                self._block(child, block.children[index + 1] if index + 1 < len(block.children) else None)
         else:
-            target = self.plan.intro
-        self.text.add(line, target)
+            self.keep_lines(block.line, block.end, fenced=kind in ("fence", "code"))
+        self.previous = block
 
-    def _find_headings(self) -> dict[int, Heading]:
-        found = {}
-        for index, line in enumerate(self.lines):
-            if "#" in line[:4] and index not in self.fenced:
-                head = lines.heading(line)
-                if head:
-                    found[index] = head
-        return found
+    def _heading_levels(self, headings: list[Block], text: str) -> tuple[Block | None, int | None]:
+        """Find the title heading and the level of section headings in this document.
 
-    def _heading_levels(self) -> tuple[int | None, int | None, int | None]:
-        """Find the title heading and the levels of section and owner headings in this document."""
-        indices = [i for i, head in self.headings.items() if not self._is_date_heading(head)]
-        title = indices[0] if indices and self.headings[indices[0]].level == 1 else None
-        structural = [self.headings[i] for i in indices if i != title]
-        levels = sorted({head.level for head in structural if not lines.numbered(head.text)})
-        section_level = levels[0] if levels else None
-        return title, section_level, levels[1] if len(levels) > 1 else None
+        One `#` heading is the title; several are phases (sections), unless the first holds no work.
+        """
+        structural = [head for head in headings if not self._is_date_heading(head.text)]
+        title = structural[0] if structural and structural[0].level == 1 else None
+        firsts = [head for head in structural if head.level == 1]
+        if title is not None and len(firsts) > 1:
+            between = "\n".join(self.source[title.end : firsts[1].line])
+            if _BOX_LINE.search(between):
+                title = None
+        rest = [head for head in structural if head is not title and not lines.numbered(head.text)]
+        levels = sorted({head.level for head in rest})
+        return title, levels[0] if levels else None
 
     # -- headings ---------------------------------------------------------------------------------
 
-    def _heading(self, head: Heading, index: int, line: str) -> None:
-        self._end_blocks()
-        if self._date_heading(head):
+    def _heading(self, block: Block) -> None:
+        self.end_text()
+        text = block.text.strip()
+        if self._date_heading(text, block.line):
             return
-        if index == self.title_index:
-            self.plan.heading = head.text
-            self.plan.title = clean_title(head.text)
+        if block is self.title_block:
+            self.readings[block.line] = "title"
+            self.plan.heading = text
+            self.plan.title = clean_title(text)
             return
-        number = lines.numbered(head.text)
-        if not number and (self.section_level is None or head.level <= self.section_level):
-            self._start_section(head.text, line, index + 1)
+        number = lines.numbered(text)
+        if not number and (self.section_level is None or block.level <= self.section_level):
+            self._start_section(text, block)
             return
-        self._keep_raw(line)
+        self.close_heads(block.level)
         if number:
-            self._start_deliverable(number[0], number[1], index + 1, indent=0)
-        elif head.level == self.owner_level:
-            self._owner_or_role_heading(head.text, index + 1)
+            self.start_numbered_heading(number[0], number[1], block)
         else:
-            self._keep_text(line)  # a heading below the owner level is part of the notes
+            self._sub_heading(text, block)
 
-    def _start_section(self, text: str, line: str, number: int) -> None:
-        title = _LEADING_NUMBER.sub("", text)
+    def _start_section(self, text: str, block: Block) -> None:
+        title = _LEADING_NUMBER.sub("", strip_emoji(text))  # `Review (48h) 🔴` has its deadline last too
         deadline = _TRAILING_PARENTHETICAL.search(title)
         if deadline:
             title = title[: deadline.start()]
         kind: SectionKind = "deliverables"
-        if is_completed_heading(text):
-            kind = "completed"
+        if is_completed_heading(text) and not self._holds_boxes(block):
+            kind = "completed"  # a ✅ heading over boxes ticks none of them: those sections are work
         elif is_today_heading(text):
             kind = "today"
-        priority, says_priority = priority_of(text) if kind == "deliverables" else ("normal", False)
+        priority, says_priority = heading_priority(text) if kind == "deliverables" else ("normal", False)
         deadline_text = deadline.group(1).strip() if deadline else None
         if deadline_text and resolve_deadline(deadline_text, None):
             says_priority = True
@@ -194,199 +162,180 @@ class DocumentParser:
             deadline=deadline_text,
             kind=kind,
             heading=text,
-            line=number,
+            line=block.line + 1,
+            level=block.level,
         )
-        self._open_section(_SectionDraft(section, line, says_priority))
+        draft = SectionDraft(section, self.source[block.line].rstrip(), says_priority, block.line)
+        draft.completed_heading = is_completed_heading(text)
+        draft.body_start = block.end
+        self._open_section(draft)
+        self.readings[block.line] = "section"
+        trust = self.trust_headings
+        role = owners.heading_owners(_strip_parenthetical(text), trust=trust) if kind == "deliverables" else None
+        if role:  # `## Release Lead tasks`, `## CNCF staff tasks`: the whole section is theirs
+            self.section_owners, self.section_heading = role, text
 
-    def _open_section(self, draft: _SectionDraft) -> None:
+    def open_implicit_section(self, section: Section) -> None:
+        section.level = self.section_level or 2  # written back at the level of the sections after it
+        heads = self.heads  # a bold line before the first heading still names its list
+        draft = SectionDraft(section, None, False, section.line - 1)
+        draft.body_start = draft.line  # no heading: its first line is its own
+        self._open_section(draft)
+        self.heads = heads
+
+    def read_table(self, block: Block) -> None:
+        read_table(self, block)
+
+    def _holds_boxes(self, heading: Block) -> bool:
+        later = (b for b in self.blocks if b.kind == "heading" and b.line > heading.line)
+        after = [b.line for b in later if b.level <= heading.level]
+        text = "\n".join(self.source[heading.end : after[0] if after else len(self.source)])
+        return bool(_BOX_LINE.search(text)) or "☐" in text
+
+    def _open_section(self, draft: SectionDraft) -> None:
         self.drafts.append(draft)
         self.current = draft
         self.started = True
-        self.owners, self.owner_heading = [], None
+        self.section_owners, self.section_heading = [], None
+        self.heads = []
         self.deliverable = self.role_list = None
 
-    def _owner_or_role_heading(self, text: str, number: int) -> None:
-        self.deliverable = self.role_list = None
+    def _sub_heading(self, text: str, block: Block) -> None:
         today = TODAY_SUFFIX.search(text)
         if today or (self.current and self.current.section.kind == "today"):
             role = clean_title(TODAY_SUFFIX.sub("", text))
-            self.role_list = RoleList(role=role, heading=text, line=number)
-            self.item_depths = []
+            self.role_list = RoleList(role=role, heading=text, line=block.line + 1)
+            self.readings[block.line] = "today"
             self.plan.today.append(self.role_list)
             if self.current:
                 self.current.has_today = True
             return
+        head = self._head(text, block.level + 0.0, block.line)
+        # Kept as text only below `##`: written back, a `##` line would read as a section.
+        head.pending = self.source[block.line].rstrip() if block.level >= 3 and "#" in self.source[block.line] else None
+        self.push_head(head)
+
+    def _head(self, text: str, level: float, line: int, *, pseudo: bool = False) -> Head:
         label = lines.match_label(text, OWNER_LABELS)
-        owners = label[1] if label else _TRAILING_PARENTHETICAL.sub("", text)
-        self.owners, self.owner_heading = split_roles(owners), text
+        if label:
+            role: list[str] | None = owners.label_owners(label[1])
+        else:
+            role = owners.heading_owners(text, trust=self.trust_headings, one_role=pseudo)
+        priority, says = heading_priority(text)
+        return Head(
+            text=text,
+            level=level,
+            line=line,
+            owners=role,
+            priority=priority if says else None,
+            due_source=text,
+            pseudo=pseudo,
+        )
 
-    def _date_heading(self, head: Heading) -> bool:
+    def _date_heading(self, text: str, line: int) -> bool:
         """Read `## Fecha: 2025-12-07` style headings; tell whether this was one."""
-        return self._is_date_heading(head) and self._date_line(head.text)
+        return self._is_date_heading(text) and self._date_line(text, line)
 
-    def _is_date_heading(self, head: Heading) -> bool:
-        return bool(lines.match_label(head.text, DATE_LABELS) or lines.match_label(head.text, UPDATED_LABELS))
+    def _is_date_heading(self, text: str) -> bool:
+        return bool(lines.match_label(text, DATE_LABELS) or lines.match_label(text, UPDATED_LABELS))
 
-    def _date_line(self, line: str) -> bool:
+    def _date_line(self, line: str, index: int) -> bool:
         """Read a date or last-updated line into the plan; tell whether this was one."""
         if ":" not in line:
             return False
         updated = lines.match_label(line, UPDATED_LABELS)
         if updated and (found := parse_date(updated[1], day_first=self.day_first)):
             self.plan.updated = found
+            self.consumed.add(index)
+            self.readings[index] = "date"
             return True
         header = lines.match_label(line, DATE_LABELS)
         if header and self.plan.date is None and not self.started:
             found = parse_date(header[1], day_first=self.day_first)
             if found:
                 self.plan.date = found
+                self.consumed.add(index)
+                self.readings[index] = "date"
                 return True
         return False
 
-    # -- list items and paragraphs ----------------------------------------------------------------
+    # -- paragraphs -------------------------------------------------------------------------------
 
-    def _bullet(self, item: Bullet, line: str, number: int) -> None:
-        kind = self.current.section.kind if self.current else None
-        if self.role_list is not None:
-            if item.checked is None:
-                self._keep_text(line)
-            else:
-                self._add_item(self.role_list.items, item, number)
+    def _paragraph(self, block: Block, following: Block | None) -> None:
+        if self._pseudo_heading(block, following):
             return
-        top_level = self.deliverable is None or item.indent <= self.deliverable_indent
-        starts_entry = top_level and item.indent <= 3 and not self.text.lines
-        if starts_entry and kind == "completed":
-            self._start_deliverable(item.number, item.text, number, indent=item.indent, done=True)
-        elif starts_entry and item.number is not None and item.checked is None and kind != "today":
-            self._start_deliverable(item.number, item.text, number, indent=item.indent)
-        elif self.deliverable is None:
-            self._keep_text(line)
-        elif self.evidence_indent is not None and item.checked is None and item.indent > self.evidence_indent:
-            self.deliverable.evidence_entries.append(item.text)
-        elif not self._field(item.text, checked=item.checked, indent=item.indent):
-            if item.checked is None:
-                self._keep_text(line)
-            else:
-                self._add_item(self.deliverable.items, item, number)
+        after_heading = self.previous is not None and self.previous.kind == "heading"
+        if after_heading and self.heads and heading_due(block.text, base=None, language=self.plan.language) is not None:
+            self.heads[-1].due_source = block.text  # `**📅 22 - 28 de Septiembre de 2025**` under a phase heading
+        for offset, text in enumerate(block.text.split("\n")):
+            index = block.line + offset
+            if self._date_line(text, index):
+                continue
+            if self.deliverable is not None and self.read_field(text.strip(), checked=None, line=index):
+                continue
+            if not any(draft.deliverables for draft in self.drafts):
+                self._document_owner(text, index)
+            if self.deliverable is None and self._heading_owner(text, index):
+                continue
+            self.keep_lines(index, index + 1)
 
-    def _paragraph(self, line: str) -> None:
-        stripped = line.strip()
-        if self.deliverable is None or not self._field(stripped, checked=None, indent=0):
-            self._keep_text(line)
-
-    def _field(self, text: str, *, checked: bool | None, indent: int) -> bool:
-        """Read an evidence, owner or due line of the current deliverable; tell whether it was one."""
-        assert self.deliverable is not None
-        if ":" not in text:
+    def _pseudo_heading(self, block: Block, following: Block | None) -> bool:
+        """A bold line or a short `...:` line right before a list of boxes is a heading one level down."""
+        if following is None or following.kind != "list" or "\n" in block.text.strip():
             return False
-        evidence = lines.match_label(text, EVIDENCE_LABELS)
-        if evidence and self.deliverable.evidence is None:
-            self.deliverable.evidence = evidence[1]
-            self.deliverable.evidence_done = bool(checked)
-            self.plan.evidence_label = self.plan.evidence_label or evidence[0]
-            self.evidence_indent = indent
-        elif checked is not None:
+        if self.role_list is not None or not _BOX_LINE.search("\n".join(self.source[following.line : following.end])):
             return False
-        elif owners := lines.match_label(text, OWNER_LABELS):
-            self.deliverable.owners = split_roles(owners[1])
-            self.deliverable.owner_heading = None
-        elif due := lines.match_label(text, DUE_LABELS):
-            self.due_texts[id(self.deliverable)] = due[1]
-        else:
+        match = _BOLD_LINE.match(block.text.strip()) or _COLON_LINE.match(block.text.strip())
+        if not match or lines.match_label(block.text.strip(), OWNER_LABELS + "|" + DATE_LABELS):
             return False
-        self.text.end()
+        level = (self.heads[-1].level if self.heads else float(self.section_level or 1)) + 0.5
+        self.end_text()
+        self.close_heads(level)
+        self.push_head(self._head(match.group("text").strip(" :"), level, block.line, pseudo=True))
+        self.keep_lines(block.line, block.end)
+        self.end_text()
         return True
 
-    def _add_item(self, items: list[Item], item: Bullet, number: int) -> None:
-        """Append a checklist item; its depth follows the indentation relative to its siblings."""
-        while self.item_depths and self.item_depths[-1] > item.indent:
-            self.item_depths.pop()
-        if not self.item_depths or self.item_depths[-1] < item.indent:
-            self.item_depths.append(item.indent)
-        items.append(Item(item.text, bool(item.checked), depth=len(self.item_depths) - 1, line=number))
+    def _heading_owner(self, text: str, index: int) -> bool:
+        """`**Owner**: Billing team` right under a heading: the work under that heading is theirs."""
+        found = lines.match_label(text.strip(), OWNER_LABELS)
+        if not found or (not self.heads and (self.current is None or self.current.heading_line is None)):
+            return False
+        named = owners.label_owners(found[1])
+        if self.heads:
+            self.heads[-1].named = named
+        else:
+            self.section_owners, self.section_heading = named, None
+            if self.current is not None:
+                self.current.named = named  # the document's owner, if this section turns out to hold no work
+        self.readings[index] = "owner"
+        return True
 
-    # -- deliverables -----------------------------------------------------------------------------
-
-    def _start_deliverable(self, number: int | None, text: str, line: int, *, indent: int, done: bool = False) -> None:
-        self.text.end()
-        if self.current is None:
-            implicit = Section(title=WORDS[self.plan.language].section, line=line)
-            self._open_section(_SectionDraft(implicit, heading_line=None, says_priority=False))
-        assert self.current is not None
-        section = self.current.section
-        head = lines.deliverable_head(number, text)
-        deliverable = Deliverable(
-            number=head.number,
-            title=head.title,
-            section=section.title,
-            priority=section.priority,
-            owners=list(self.owners) if head.owners is None else head.owners,
-            ref=head.ref,
-            status="done" if done or head.done else "open",
-            detail=head.detail,
-            owner_heading=self.owner_heading if head.owners is None else None,
-            line=line,
-        )
-        if head.due_text:
-            self.due_texts[id(deliverable)] = head.due_text
-        self.current.deliverables.append(deliverable)
-        self.deliverable, self.deliverable_indent = deliverable, indent
-        self.item_depths = []
-        self.evidence_indent = None
-
-    # -- the end: deadlines, section kinds, checks ------------------------------------------------
-
-    def _finish(self) -> Plan:
-        self._end_blocks()
-        plan = self.plan
-        plan.date = plan.date or plan.updated
-        plan.evidence_label = plan.evidence_label or WORDS[plan.language].evidence
-        for draft in self.drafts:
-            self._settle(draft)
-        leading = True
-        for draft in self.drafts:
-            section = draft.section
-            leading = leading and section.kind == "other"
-            if leading:
-                # "Other" sections before the first real one are the document's introduction.
-                plan.intro.extend([draft.heading_line] if draft.heading_line else [])
-                plan.intro.extend(section.body)
-                continue
-            plan.sections.append(section)
-            plan.deliverables.extend(draft.deliverables)
-        if not plan.deliverables:
-            raise DocumentError("document.no_deliverables", path=self.path)
-        return plan
-
-    def _settle(self, draft: _SectionDraft) -> None:
-        """Resolve a section's due dates and decide its kind now that all of it has been read."""
-        section, base = draft.section, self.plan.date
-        if section.deadline:
-            deadline = resolve_deadline(section.deadline, base, day_first=self.day_first)
-            if deadline:
-                section.due, section.milestone = deadline.due, deadline.milestone
-        for deliverable in draft.deliverables:
-            deliverable.due = section.due
-            if due_text := self.due_texts.get(id(deliverable)):
-                own = resolve_deadline(due_text, base, day_first=self.day_first)
-                deliverable.due = own.due if own else None
-        if section.kind != "deliverables":
-            return
-        if draft.has_today and not draft.deliverables:
-            section.kind = "today"
-        elif not draft.says_priority and not any(map(_has_substance, draft.deliverables)):
-            # A numbered list with no checklist, owner or evidence under a heading that names no
-            # priority or deadline is prose ("## Objetivos" + "1. ..."), not work to track.
-            section.kind = "other"
-            section.body = draft.raw_blocks
-            draft.deliverables = []
+    def _document_owner(self, text: str, index: int) -> None:
+        """`**Owner:** Technical Lead` before any deliverable is the document's own owner; `**Target Date:** ...`
+        its own due date, for the work that names none."""
+        due = lines.match_label(text.strip(), DUE_LABELS)
+        if due and self.document_due is None:
+            self.document_due = due[1]
+            self.readings[index] = "due"
+        found = lines.match_label(text.strip(), OWNER_LABELS)
+        header = self.current is None or self.current.heading_line is None
+        if found and header and not self.plan.owners:
+            self.plan.owners = owners.label_owners(found[1])
+            self.readings[index] = "owner"
 
 
-def _has_substance(deliverable: Deliverable) -> bool:
-    return bool(
-        deliverable.items
-        or deliverable.evidence is not None
-        or deliverable.owners
-        or deliverable.ref
-        or deliverable.status == "done"
-    )
+def _front_matter(blocks: list[Block]) -> dict[str, str]:
+    """The front matter's top-level `key: value` pairs (no YAML library: only flat keys are read)."""
+    if not blocks or blocks[0].kind != "front_matter":
+        return {}
+    found = {}
+    for line in blocks[0].text.split("\n"):
+        match = _FRONT_KEY.match(line)
+        if match:
+            found[match.group(1).lower()] = match.group(2).strip().strip("'\"")
+    return found
+
+
+def _strip_parenthetical(text: str) -> str:
+    return _TRAILING_PARENTHETICAL.sub("", text)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from bot.i18n import LocalizedError
+from bot.i18n import LocalizedError, t
 
 Priority = Literal["blocker", "high", "normal"]
 Status = Literal["open", "done"]
-Language = Literal["es", "en"]
+Language = Literal["es", "en", "pt"]  # the document's language; the bot itself speaks es and en
 SectionKind = Literal["deliverables", "completed", "today", "other"]
 
 PRIORITY_ORDER: dict[str, int] = {"blocker": 0, "high": 1, "normal": 2}
@@ -29,6 +29,9 @@ class Item:
     done: bool = False
     depth: int = 0  # nesting level below the deliverable, 0 for a top-level item
     line: int = 0  # 1-based line in the source document (0 when not from a document)
+    checkbox: bool = True  # the document wrote a task box for it
+    owners: list[str] = field(default_factory=list)  # named by the item's own text: `DEV:`, `(Lud)`, `@ana`
+    due: date | None = None  # the item's own date: `(due 2025-03-10)`, `vence: 15/03`
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Section:
     heading: str = ""  # the heading as the author wrote it (repaired), without the leading #'s
     line: int = 0
     body: list[str] = field(default_factory=list)  # markdown blocks not under a deliverable (verbatim)
+    level: int = 2  # its heading's level: `##` in the seed, `#` where each phase is a `#` heading
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Deliverable:
     owner_heading: str | None = None  # the owner heading as written: "SRE / Security"
     line: int = 0
     evidence_entries: list[str] = field(default_factory=list)  # sub-bullets of the evidence line
+    checkbox: bool = False  # the document wrote a task box for the deliverable itself
 
 
 @dataclass
@@ -76,6 +81,19 @@ class RoleList:
     items: list[Item] = field(default_factory=list)
     heading: str = ""
     line: int = 0
+
+
+@dataclass
+class ReadingWarning:
+    """Something in the document that was not understood, or work that reaches nobody: where, and what."""
+
+    line: int
+    message: str  # in English, for the JSON; `text(lang)` for a reader
+    key: str = ""
+    values: dict[str, str | int] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.values) if self.key else self.message
 
 
 @dataclass
@@ -92,14 +110,26 @@ class Plan:
     intro: list[str] = field(default_factory=list)  # markdown blocks before the first section
     updated: datetime.date | None = None  # "**Última actualización**: ..." footer (`date` is a field here)
     heading: str = ""  # the title heading as written (repaired, emoji kept), without the leading #
+    owners: list[str] = field(default_factory=list)  # the document's own owner (`**Owner:** Tech Lead`)
+    assignees: list[str] = field(default_factory=list)  # front matter `assignees:`
+    numbering: str | None = None  # how numbers were assigned when the document's own were not unique
+
+    def __post_init__(self) -> None:
+        # What was not understood or reaches nobody: about how this copy was read, not part of the plan itself,
+        # so it is no field (a plan written back and read again is the same plan, with its own warnings).
+        self.warnings: list[ReadingWarning] = []
 
     @property
     def roles(self) -> list[str]:
-        """Every role named by a deliverable or a today list, in first-seen order."""
+        """Every role named by a deliverable, an item or a today list, in first-seen order."""
         seen: dict[str, None] = {}
         for deliverable in self.deliverables:
             for role in deliverable.owners:
                 seen.setdefault(role, None)
+        for deliverable in self.deliverables:
+            for item in deliverable.items:
+                for role in item.owners:
+                    seen.setdefault(role, None)
         for role_list in self.today:
             seen.setdefault(role_list.role, None)
         return list(seen)
