@@ -125,6 +125,7 @@ def handle_withdraw(ack: Ack, action: dict[str, Any], call: Call) -> None:
 def handle_import_submission(ack: Ack, view: dict[str, Any], call: Call) -> None:
     """Fetch the file through the Web API, parse it and import it with the command line's rules."""
     from bot.document.charset import decode
+    from bot.document.check import summary_lines
     from bot.document.plan import DocumentError
     from bot.document.read import parse_document
     from bot.tracking.importer import import_plan
@@ -155,7 +156,7 @@ def handle_import_submission(ack: Ack, view: dict[str, Any], call: Call) -> None
             actor=call.user_id,
             source="slack:modal",
         )
-        summary = report.summary(lang)
+        summary = "\n".join([report.summary(lang), *summary_lines(plan, lang)])  # as `import` ends
     ack()
     _tell_where_opened(call, t("import.done", lang, summary=f"```{blocks.clip(summary, 2800)}```"))
 

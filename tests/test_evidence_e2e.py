@@ -323,6 +323,20 @@ def test_a_document_saved_by_an_old_windows_editor_imports_from_slack_as_from_th
     assert "Revisión del esquema" in all_text(app.command("mine", "USRE1")["blocks"])
 
 
+def test_an_import_from_slack_ends_with_how_the_document_was_read(app: Harness) -> None:
+    doc = "# Lanzamiento\n\n## Backend\n\n- [ ] Migrar la base\n\n## Pruebas de carga\n\n- [ ] Escenario A\n"
+    app.slack.add_file("F0READ", name="plan.md", content=doc.encode(), mimetype="text/markdown")
+    app.command("import", "UADMIN")
+    view = app.slack.calls_to("views.open")[-1].response["view"]
+    values = {"import_file": {"value": {"type": "file_input", "files": [{"id": "F0READ"}]}}}
+    response = app.side.send_view_submission("UADMIN", "import", view["private_metadata"], values, view_id=view["id"])
+    assert response.status_code == 200 and "errors" not in response.text
+    told = app.slack.calls_to("chat.postEphemeral")[-1].params["text"]
+    # The admin sees what the command line's `import` and `check` say: the counts and, by line, who is missed.
+    assert "Leído: 2 entregables" in told and "1 sin nadie a quien llegar" in told
+    assert "7: «Pruebas de carga» no llega a nadie" in told
+
+
 def test_evidence_from_a_dm_button_updates_that_dm(app: Harness) -> None:
     from bot.slack.client import slack_client
     from bot.views import checklists
