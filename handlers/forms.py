@@ -7,8 +7,8 @@ from typing import Any
 from bot.i18n import t
 from bot.masking.mask import describe
 from bot.tracking.evidence import Handed
-from bot.views import blocks
 from bot.views.modals import evidence_modal
+from bot.views.mrkdwn import to_mrkdwn
 from handlers.call import Call
 from storage import deliverable_views, plans
 from storage.db import session_scope
@@ -36,9 +36,9 @@ def evidence_form(call: Call, deliverable_id: int, origin: dict[str, Any]) -> di
 
 def stored_text(handed: Handed, lang: str) -> str:
     """What a hand-in answers: how many pieces are in, what was masked, and whether that finished the deliverable."""
-    lines = [t("evidence.stored", lang, title=blocks.escape(handed.deliverable.title), count=len(handed.pieces))]
+    lines = [t("evidence.stored", lang, title=to_mrkdwn(handed.deliverable.title), count=len(handed.pieces))]
     if handed.masked_kinds:
         lines.append(":lock: " + describe(handed.masked_kinds, lang))
     if handed.completed:
-        lines.append(t("evidence.completed", lang, title=blocks.escape(handed.deliverable.title)))
+        lines.append(t("evidence.completed", lang, title=to_mrkdwn(handed.deliverable.title)))
     return "\n".join(lines)

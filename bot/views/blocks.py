@@ -18,6 +18,8 @@ from typing import Any
 
 from bot.document.text import clip
 from bot.tracking.ticks import TickAction
+from bot.views.mrkdwn import cut_mrkdwn, to_mrkdwn, to_plain
+from bot.views.mrkdwn import escape as escape  # handlers escape their own words with it
 from storage.models import ChecklistItem
 
 Block = dict[str, Any]
@@ -46,16 +48,6 @@ class Unit:
     """Blocks that must stay together on one page (a deliverable, a header with its first deliverable)."""
 
     blocks: list[Block] = field(default_factory=list)
-
-
-def md(text: str) -> str:
-    """The document's markdown in Slack's mrkdwn: `**bold**` -> `*bold*`."""
-    return text.replace("**", "*")
-
-
-def escape(text: str) -> str:
-    """Escape what Slack reads as markup in user-supplied text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def header(text: str) -> Block:
@@ -107,7 +99,7 @@ def progress_bar(done: int, total: int, width: int = 10) -> str:
 
 def progress_lines(rows: Iterable[tuple[str, int, int]]) -> list[str]:
     """`▓▓▓▓░░░░░░ 40% (2/5)  name` for each (name, done, all)."""
-    return [f"{progress_bar(done, total)}  {escape(name)}" for name, done, total in rows]
+    return [f"{progress_bar(done, total)}  {to_mrkdwn(name)}" for name, done, total in rows]
 
 
 def mention_all(user_ids: Iterable[str]) -> str:
@@ -134,10 +126,10 @@ def lines_to_sections(lines: Sequence[str], title: str | None = None) -> list[Bl
 
 
 def _option(item: ChecklistItem) -> dict[str, Any]:
-    text = ("    " * item.depth) + md(escape(item.text))
-    option: dict[str, Any] = {"text": {"type": "mrkdwn", "text": clip(text, OPTION_TEXT)}, "value": str(item.id)}
-    if len(text) > OPTION_TEXT:
-        option["description"] = {"type": "plain_text", "text": clip("…" + item.text[OPTION_TEXT - 1 :], OPTION_TEXT)}
+    text, cut = cut_mrkdwn(item.text, OPTION_TEXT, prefix="    " * item.depth)
+    option: dict[str, Any] = {"text": {"type": "mrkdwn", "text": text}, "value": str(item.id)}
+    if cut:
+        option["description"] = {"type": "plain_text", "text": clip(to_plain(item.text), OPTION_TEXT)}
     return option
 
 

@@ -18,11 +18,11 @@ from bot.views.blocks import (
     clip,
     escape,
     header,
-    md,
     mention_all,
     section,
 )
 from bot.views.models import Ctx
+from bot.views.mrkdwn import to_mrkdwn
 from storage.deliverable_views import EVIDENCE_SHOWN, DeliverableTally, DeliverableView
 from storage.models import ChecklistItem
 from storage.shape_cache import Outline
@@ -44,7 +44,7 @@ def evidence_lines(view: DeliverableView, ctx: Ctx) -> str:
     mark = ":white_check_mark:" if view.evidence_in else ":hourglass_flowing_sand:"
     lines = []
     if d.evidence_requirement:
-        lines.append(f":paperclip: *{label}:* {md(escape(d.evidence_requirement))} — {mark} {state}")
+        lines.append(f":paperclip: *{label}:* {to_mrkdwn(d.evidence_requirement)} — {mark} {state}")
     for piece in view.live_evidence[-EVIDENCE_SHOWN:]:
         lines.append("    • " + evidence_summary(piece, ctx.lang))
     return "\n".join(lines)
@@ -71,7 +71,7 @@ def _summary(view: DeliverableView, ctx: Ctx, *, show_notes: bool) -> str:
     """Title, due, owners and items done, evidence, notes: the text of a deliverable's section."""
     d = view.deliverable
     number = f"#{d.number} · " if d.number is not None else ""
-    ref = f" _({escape(d.ref)})_" if d.ref else ""
+    ref = f" _({to_mrkdwn(d.ref)})_" if d.ref else ""
     section_row = view.section
     if view.is_done:
         when = f"✅ {t('deliverable.done', ctx.lang)}"
@@ -80,7 +80,7 @@ def _summary(view: DeliverableView, ctx: Ctx, *, show_notes: bool) -> str:
         overdue = d.due is not None and d.due < ctx.today
         when = (":warning: " if overdue else ":calendar: ") + due
     done = sum(1 for item in view.items if item.done)
-    lines = [f"*{number}{md(escape(d.title))}*{ref}  ·  {when}"]
+    lines = [f"*{number}{to_mrkdwn(d.title)}*{ref}  ·  {when}"]
     meta = ", ".join(view.role_names)
     if view.items:
         meta += ("  ·  " if meta else "") + t("deliverable.items_done", ctx.lang, done=done, total=len(view.items))
@@ -90,7 +90,7 @@ def _summary(view: DeliverableView, ctx: Ctx, *, show_notes: bool) -> str:
     if evidence:
         lines.append(evidence)
     if show_notes and d.notes:
-        note = "\n".join(md(n) for n in d.notes)
+        note = "\n".join(to_mrkdwn(n) for n in d.notes)
         lines.append(clip(note, 600))
     return "\n".join(lines)
 
@@ -122,13 +122,13 @@ def today_units(lists: dict[str, list[ChecklistItem]], ctx: Ctx, *, interactive:
         if not items:
             continue
         key = items[0].today_role_key or role
-        title = f"*:clipboard: {t('today.title', ctx.lang, role=escape(role))}*"
+        title = f"*:clipboard: {t('today.title', ctx.lang, role=to_mrkdwn(role))}*"
         if interactive:
             unit = Unit(
                 [section(title, block_id=f"today:{key}"), *actions(checkbox_elements("today", items), f"ta:{key}")]
             )
         else:
-            marks = "\n".join(f"{'☑' if i.done else '☐'} {md(escape(i.text))}" for i in items)
+            marks = "\n".join(f"{'☑' if i.done else '☐'} {to_mrkdwn(i.text)}" for i in items)
             unit = Unit([section(f"{title}\n{marks}")])
         units.append(unit)
     return units
@@ -145,9 +145,9 @@ def owners_text(view: DeliverableView | DeliverableTally, mentioned: Mapping[str
     for owner in view.owners:
         people = mentioned.get(owner.role_key)
         if people:
-            parts.append(f"{people} ({escape(owner.role)})")
+            parts.append(f"{people} ({to_mrkdwn(owner.role)})")
         else:
-            parts.append(f"*{escape(owner.role)}*")
+            parts.append(f"*{to_mrkdwn(owner.role)}*")
     return ", ".join(parts) or t("digest.nobody", ctx.lang)
 
 
@@ -161,6 +161,6 @@ def blocker_line(view: DeliverableView | DeliverableTally, mentioned: Mapping[st
         t("evidence.in", ctx.lang, count=view.live_count) if view.evidence_in else t("evidence.pending", ctx.lang)
     )
     return (
-        f"• *{number}{md(escape(d.title))}* — {owners_text(view, mentioned, ctx)} · {due} · "
+        f"• *{number}{to_mrkdwn(d.title)}* — {owners_text(view, mentioned, ctx)} · {due} · "
         f"{view.items_done}/{view.items_total} · {mark} {evidence}"
     )

@@ -16,6 +16,7 @@ from bot.views import blocks, read
 from bot.views.blocks import Block
 from bot.views.deliverables import blocker_line, mentions
 from bot.views.models import DigestRead
+from bot.views.mrkdwn import to_mrkdwn, to_plain
 from storage.deliverable_views import DeliverableView
 
 
@@ -72,9 +73,9 @@ def changes_lines(previous: dict[str, Any] | None, current: dict[str, Any], lang
         ticked += max(now["ticked"] - before["ticked"], 0)
         evidence += max(now["evidence"] - before["evidence"], 0)
         if now["overdue"] and not before["overdue"]:
-            new_overdue.append(now["title"])
+            new_overdue.append(to_mrkdwn(now["title"]))
         if now["done"] and not before["done"]:
-            completed.append(now["title"])
+            completed.append(to_mrkdwn(now["title"]))
     lines = []
     if ticked:
         lines.append("• " + tn("digest.ticked", ticked, lang))
@@ -171,7 +172,7 @@ def _summary(found: DigestRead, counts: str, blocker_lines: list[str]) -> list[B
     """The title, the counts, the first blockers and the progress per section."""
     lang = found.ctx.lang
     summary: list[Block] = [
-        blocks.header(f"🚨 {t('digest.title', lang)} — {found.plan.title}"),
+        blocks.header(f"🚨 {t('digest.title', lang)} — {to_plain(found.plan.title)}"),
         blocks.section(counts),
     ]
     if blocker_lines:

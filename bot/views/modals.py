@@ -9,6 +9,7 @@ from bot.i18n import t
 from bot.views import blocks
 from bot.views.blocks import Block
 from bot.views.deliverables import evidence_summary
+from bot.views.mrkdwn import to_mrkdwn
 from storage.deliverable_views import DeliverableView
 
 LINK_BLOCK, TEXT_BLOCK, FILE_BLOCK = "evidence_link", "evidence_text", "evidence_files"
@@ -25,11 +26,9 @@ def evidence_modal(
     """The form to hand in evidence for one deliverable, listing what is already in."""
     d = view.deliverable
     number = f"#{d.number} · " if d.number is not None else ""
-    head = f"*{number}{blocks.md(blocks.escape(d.title))}*"
+    head = f"*{number}{to_mrkdwn(d.title)}*"
     if d.evidence_requirement:
-        head += (
-            f"\n:paperclip: *{label or t('evidence.label', lang)}:* {blocks.md(blocks.escape(d.evidence_requirement))}"
-        )
+        head += f"\n:paperclip: *{label or t('evidence.label', lang)}:* {to_mrkdwn(d.evidence_requirement)}"
     body: list[Block] = [blocks.section(head), blocks.context(t("evidence.hint", lang))]
     body += [
         {

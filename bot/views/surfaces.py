@@ -11,6 +11,7 @@ from bot.i18n import t, tn
 from bot.views import blocks
 from bot.views.blocks import Block, Page
 from bot.views.models import Blockers, Home, PersonChecklist, RoleChecklist, Status
+from bot.views.mrkdwn import to_mrkdwn, to_plain
 from bot.views.pages import PageChoice, choose_page, only_text
 from bot.views.reminder_controls import control_blocks
 
@@ -72,7 +73,7 @@ def choose_role_page(found: RoleChecklist, *, page: int, max_blocks: int, intera
         return only_text(t("plan.none", lang))
     if found.role is None:
         return only_text(t("role.unknown", lang, role=found.asked, roles=", ".join(found.roles)))
-    intro = f"*{t('mine.role_title', lang, role=blocks.escape(found.role))}* ({len(found.outlines)})"
+    intro = f"*{t('mine.role_title', lang, role=to_mrkdwn(found.role))}* ({len(found.outlines)})"
     return choose_page(
         found.outlines,
         found.today,
@@ -91,7 +92,8 @@ def home_progress(found: Home) -> list[Block]:
     if plan is None or plan.id is None:
         return []
     rows = blocks.progress_lines((s.title, done, total) for s, done, total in found.sections)
-    return [blocks.divider(), *blocks.lines_to_sections(rows, f"📊 {t('status.title', lang)} — {plan.title}")]
+    title = f"📊 {t('status.title', lang)} — {to_mrkdwn(plan.title)}"
+    return [blocks.divider(), *blocks.lines_to_sections(rows, title)]
 
 
 def home_tab(mine: Page, progress: list[Block]) -> dict[str, object]:
@@ -104,7 +106,7 @@ def status_blocks(found: Status) -> list[Block]:
     lang = found.ctx.lang
     if found.plan is None or found.progress is None:
         return [blocks.section(t("plan.none", lang))]
-    result: list[Block] = [blocks.header(f"📊 {t('status.title', lang)} — {found.plan.title}")]
+    result: list[Block] = [blocks.header(f"📊 {t('status.title', lang)} — {to_plain(found.plan.title)}")]
     rows = blocks.progress_lines((s.title, done, total) for s, done, total in found.progress.sections)
     result.append(blocks.section(f"*{t('status.by_section', lang)}*\n" + "\n".join(rows)))
     owner_rows = blocks.progress_lines(found.progress.owners)
