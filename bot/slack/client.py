@@ -23,25 +23,33 @@ def _method(request: HttpRequest) -> str:
     return request.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
 
 
-class CountedRateLimitRetry(RateLimitErrorRetryHandler):
+class _Counted:
+    """Count each retry the handler below it in the MRO agrees to, as `outcome`, by Web API method."""
+
+    outcome = "retry"
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        retry = super()._can_retry(state=state, request=request, response=response, error=error)  # type: ignore[misc]
+        if retry:
+            SLACK_CALLS.labels(_method(request), self.outcome).inc()
+        return bool(retry)
+
+
+class CountedRateLimitRetry(_Counted, RateLimitErrorRetryHandler):
     """Wait Retry-After on a 429 and try again, counting it."""
 
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        retry = super()._can_retry(state=state, request=request, response=response, error=error)
-        if retry:
-            SLACK_CALLS.labels(_method(request), "ratelimited").inc()
-        return retry
+    outcome = "ratelimited"
 
 
-class CountedServerErrorRetry(ServerErrorRetryHandler):
-    """Back off and try again on any 5xx Slack answers (slack_sdk's own handler knows only 500 and 503)."""
+class _AnyServerError(ServerErrorRetryHandler):
+    """Any 5xx Slack answers (slack_sdk's own handler knows only 500 and 503)."""
 
     def _can_retry(
         self,
@@ -51,27 +59,15 @@ class CountedServerErrorRetry(ServerErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        retry = response is not None and response.status_code in RETRYABLE_STATUSES
-        if retry:
-            SLACK_CALLS.labels(_method(request), "retry").inc()
-        return retry
+        return response is not None and response.status_code in RETRYABLE_STATUSES
 
 
-class CountedConnectionRetry(ConnectionErrorRetryHandler):
+class CountedServerErrorRetry(_Counted, _AnyServerError):
+    """Back off and try again on any 5xx, counting it."""
+
+
+class CountedConnectionRetry(_Counted, ConnectionErrorRetryHandler):
     """Try again when the connection drops, counting it."""
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        retry = super()._can_retry(state=state, request=request, response=response, error=error)
-        if retry:
-            SLACK_CALLS.labels(_method(request), "retry").inc()
-        return retry
 
 
 def retry_handlers() -> list[Any]:
