@@ -159,33 +159,22 @@ def refresh_status(
     has_evidence = deliverable.evidence_done or evidence
     evidence_ok = deliverable.evidence_requirement is None or has_evidence
     complete = still_open == 0 and evidence_ok and (items > 0 or has_evidence)
-    if complete and deliverable.status != "done":
-        deliverable.status, deliverable.completed_at, deliverable.completed_by = "done", utcnow(), actor
+    finishing = complete and deliverable.status != "done"
+    reopening = not complete and deliverable.status == "done" and deliverable.number is not None
+    if finishing or reopening:
+        deliverable.status = "done" if finishing else "open"
+        deliverable.completed_at, deliverable.completed_by = (utcnow(), actor) if finishing else (None, None)
         audit.audit(
             session=session,
             team_id=team_id,
             actor=actor,
-            action="deliverable.done",
+            action="deliverable.done" if finishing else "deliverable.reopen",
             target_type="deliverable",
             target_id=deliverable_id,
             source=source,
             detail={"title": deliverable.title},
         )
         if result:
-            result.completed.append(deliverable)
-    elif not complete and deliverable.status == "done" and deliverable.number is not None:
-        deliverable.status, deliverable.completed_at, deliverable.completed_by = "open", None, None
-        audit.audit(
-            session=session,
-            team_id=team_id,
-            actor=actor,
-            action="deliverable.reopen",
-            target_type="deliverable",
-            target_id=deliverable_id,
-            source=source,
-            detail={"title": deliverable.title},
-        )
-        if result:
-            result.reopened.append(deliverable)
+            (result.completed if finishing else result.reopened).append(deliverable)
     session.add(deliverable)
     return deliverable.status
